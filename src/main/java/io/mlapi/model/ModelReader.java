@@ -1,0 +1,186 @@
+package io.mlapi.model;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mlapi.data.CsvReader;
+import io.mlapi.data.DatasetException;
+import io.mlapi.svm.SvcModel;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+
+/**
+ * Loads a model directory and proves it whole before anyone is served from it: the format version
+ * is one this build reads, every file matches the checksum in {@code model.json}, the LIBSVM
+ * model agrees with the card, and predicting the stored test rows gives the recorded accuracy.
+ */
+public final class ModelReader {
+  private ModelReader() {}
+
+  /**
+   * @throws ModelFormatException saying which directory and what is wrong with it
+   */
+  public static Model read(Path dir) {
+    try {
+      return readChecked(dir);
+    } catch (ModelFormatException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw new ModelFormatException(dir + ": cannot load the model: " + e.getMessage(), e);
+    }
+  }
+
+  private static Model readChecked(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new ModelFormatException(dir + ": no model here (expected a directory holding " + ModelFiles.CARD + ")");
+    }
+    ModelCard card = readCard(dir);
+    for (var file : card.files().entrySet()) {
+      Path path = dir.resolve(file.getKey()).normalize();
+      if (!path.getParent().equals(dir.normalize())) {
+        throw new ModelFormatException(dir + ": " + ModelFiles.CARD + " lists a file outside the directory: " + file.getKey());
+      }
+      String actual;
+      try {
+        actual = ModelFiles.sha256(path);
+      } catch (NoSuchFileException e) {
+        throw new ModelFormatException(dir + ": " + file.getKey() + " is missing");
+      }
+      if (!actual.equals(file.getValue())) {
+        throw new ModelFormatException(dir + ": " + file.getKey() + " does not match its SHA-256 in "
+            + ModelFiles.CARD + "; the directory is damaged or was changed by hand");
+      }
+    }
+
+    SvcModel svm;
+    try (BufferedReader in = Files.newBufferedReader(dir.resolve(ModelFiles.LIBSVM), StandardCharsets.UTF_8)) {
+      svm = SvcModel.read(in, card.features().size());
+    } catch (IllegalArgumentException e) {
+      throw new ModelFormatException(dir + ": " + ModelFiles.LIBSVM + ": " + e.getMessage(), e);
+    }
+    if (svm.classCount() != card.classes().size()) {
+      throw new ModelFormatException(dir + ": " + ModelFiles.LIBSVM + " has " + svm.classCount()
+          + " classes but " + ModelFiles.CARD + " names " + card.classes().size());
+    }
+    if (!svm.kernel().label().equals(card.parameters().kernel())
+        || Double.compare(svm.gamma(), card.parameters().gammaValue()) != 0) {
+      throw new ModelFormatException(dir + ": " + ModelFiles.LIBSVM + " (kernel " + svm.kernel().label()
+          + ", gamma " + svm.gamma() + ") does not match " + ModelFiles.CARD + " (kernel "
+          + card.parameters().kernel() + ", gamma " + card.parameters().gammaValue() + ")");
+    }
+
+    List<double[]> rows = new ArrayList<>();
+    List<Integer> labels = new ArrayList<>();
+    readTestRows(dir.resolve(ModelFiles.TEST_ROWS), card, rows, labels);
+    Model model = new Model(card, svm, rows.toArray(double[][]::new),
+        labels.stream().mapToInt(Integer::intValue).toArray());
+    if (Double.compare(model.score(), card.metrics().accuracy()) != 0) {
+      throw new ModelFormatException(dir + ": the model predicts its test rows with accuracy " + model.score()
+          + ", but " + ModelFiles.CARD + " recorded " + card.metrics().accuracy());
+    }
+    return model;
+  }
+
+  private static ModelCard readCard(Path dir) throws IOException {
+    Path file = dir.resolve(ModelFiles.CARD);
+    JsonNode tree;
+    try {
+      tree = ModelJson.MAPPER.readTree(Files.readAllBytes(file));
+    } catch (NoSuchFileException e) {
+      throw new ModelFormatException(dir + ": no " + ModelFiles.CARD + "; not a model directory, or one still being written");
+    } catch (JacksonException e) {
+      throw new ModelFormatException(file + " is not valid JSON: " + e.getOriginalMessage());
+    }
+    JsonNode format = tree.path("formatVersion");
+    if (!format.isInt()) {
+      throw new ModelFormatException(file + " has no integer formatVersion; is it a model card?");
+    }
+    if (format.intValue() > ModelCard.FORMAT_VERSION) {
+      throw new ModelFormatException(file + " has format version " + format.intValue() + ", but this mlapi ("
+          + MlapiVersion.VALUE + ") reads format versions up to " + ModelCard.FORMAT_VERSION
+          + "; upgrade mlapi to serve it");
+    }
+    if (format.intValue() < 1) {
+      throw new ModelFormatException(file + " has format version " + format.intValue() + "; versions start at 1");
+    }
+    ModelCard card;
+    try {
+      card = ModelJson.MAPPER.treeToValue(tree, ModelCard.class);
+    } catch (JacksonException e) {
+      throw new ModelFormatException(file + " is not a valid model card: " + e.getOriginalMessage());
+    }
+    validate(file, card);
+    return card;
+  }
+
+  private static void validate(Path file, ModelCard card) {
+    List<String> problems = new ArrayList<>();
+    try {
+      ModelTrainer.requireName(card.name());
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
+    }
+    if (card.version() < 1) {
+      problems.add("version must be a positive integer, got " + card.version());
+    }
+    if (card.features().isEmpty()) {
+      problems.add("no features");
+    }
+    if (new HashSet<>(card.featureNames()).size() != card.features().size()) {
+      problems.add("feature names repeat");
+    }
+    if (card.classes().size() < 2 || new HashSet<>(card.classes()).size() != card.classes().size()) {
+      problems.add("a classifier needs two or more distinct classes, got " + card.classes());
+    } else if (card.metrics() == null || !card.metrics().labels().containsAll(card.classes())) {
+      problems.add("metrics.labels must include every class");
+    }
+    for (String required : List.of(ModelFiles.LIBSVM, ModelFiles.TEST_ROWS)) {
+      if (!card.files().containsKey(required)) {
+        problems.add("files lists no checksum for " + required);
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ModelFormatException(file + ": " + String.join("; ", problems));
+    }
+  }
+
+  private static void readTestRows(Path file, ModelCard card, List<double[]> rows, List<Integer> labels)
+      throws IOException {
+    List<String> names = card.featureNames();
+    List<String> labelNames = card.metrics().labels();
+    try (CsvReader csv = new CsvReader(Files.newBufferedReader(file, StandardCharsets.UTF_8), file.toString())) {
+      String[] header = csv.next();
+      List<String> expected = new ArrayList<>(names);
+      expected.add(card.data().target());
+      if (header == null || !List.of(header).equals(expected)) {
+        throw new ModelFormatException(file + ": the header should be " + String.join(",", expected));
+      }
+      for (String[] record = csv.next(); record != null; record = csv.next()) {
+        if (record.length != header.length) {
+          throw new DatasetException(file.toString(), csv.lineNumber(), 0,
+              record.length + " fields, but the header has " + header.length);
+        }
+        double[] row = new double[names.size()];
+        for (int f = 0; f < row.length; f++) {
+          row[f] = csv.number(record, f, names.get(f));
+        }
+        int label = labelNames.indexOf(record[names.size()]);
+        if (label < 0) {
+          throw new DatasetException(file.toString(), csv.lineNumber(), names.size() + 1,
+              "\"" + record[names.size()] + "\" is not one of the labels in " + ModelFiles.CARD);
+        }
+        rows.add(row);
+        labels.add(label);
+      }
+    }
+    if (rows.isEmpty()) {
+      throw new ModelFormatException(file + ": no test rows");
+    }
+  }
+}

@@ -1,0 +1,312 @@
+package io.mlapi.svm;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import libsvm.svm;
+import libsvm.svm_model;
+import libsvm.svm_node;
+import libsvm.svm_parameter;
+
+/**
+ * A trained C-SVC: LIBSVM's model, plus its support vectors laid out densely for prediction.
+ *
+ * <p>Classes are the indices {@code 0..classCount()-1}, in scikit-learn's sorted order (the
+ * trainer makes LIBSVM's "order of first appearance" coincide with it). Prediction evaluates the
+ * kernel over a flat row-major array instead of LIBSVM's linked {@code svm_node}s, with the same
+ * operations in the same order, so decision values are bit-identical to {@code svm_predict_values}
+ * (a test holds it to that).
+ *
+ * <p>Instances are immutable and safe to share between threads.
+ */
+public final class SvcModel {
+  private final svm_model libsvm;
+  private final int features;
+  private final int classes;
+  private final Kernel kernel;
+  private final double gamma;
+  private final double coef0;
+  private final int degree;
+  private final double[] supportVectors;
+  private final int supportVectorCount;
+  private final int[] start;
+  private final int[] count;
+  private final double[][] coefficients;
+  private final double[] rho;
+
+  private SvcModel(svm_model model, int features) {
+    this.libsvm = model;
+    this.features = features;
+    this.classes = model.nr_class;
+    this.kernel = Kernel.ofLibsvm(model.param.kernel_type);
+    this.gamma = model.param.gamma;
+    this.coef0 = model.param.coef0;
+    this.degree = model.param.degree;
+    this.supportVectorCount = model.l;
+    this.supportVectors = new double[model.l * features];
+    for (int i = 0; i < model.l; i++) {
+      for (svm_node node : model.SV[i]) {
+        supportVectors[i * features + node.index - 1] = node.value;
+      }
+    }
+    this.count = model.nSV.clone();
+    this.start = new int[classes];
+    for (int i = 1; i < classes; i++) {
+      start[i] = start[i - 1] + count[i - 1];
+    }
+    this.coefficients = model.sv_coef;
+    this.rho = model.rho;
+  }
+
+  /**
+   * Wraps a model LIBSVM trained or loaded, after checking it is one mlapi can serve.
+   *
+   * @throws IllegalArgumentException naming what is wrong
+   */
+  static SvcModel of(svm_model model, int features) {
+    if (model == null || model.param == null) {
+      throw new IllegalArgumentException("not a LIBSVM model");
+    }
+    if (model.param.svm_type != svm_parameter.C_SVC) {
+      throw new IllegalArgumentException("LIBSVM model type " + model.param.svm_type + " is not C-SVC");
+    }
+    Kernel.ofLibsvm(model.param.kernel_type);
+    int k = model.nr_class;
+    if (k < 2 || model.label == null || model.label.length != k) {
+      throw new IllegalArgumentException("the model has " + k + " classes; a classifier needs two or more");
+    }
+    for (int i = 0; i < k; i++) {
+      if (model.label[i] != i) {
+        throw new IllegalArgumentException("class labels must be 0.." + (k - 1) + " in order, got "
+            + Arrays.toString(model.label));
+      }
+    }
+    if (model.nSV == null || model.nSV.length != k || Arrays.stream(model.nSV).sum() != model.l
+        || Arrays.stream(model.nSV).anyMatch(n -> n < 0)) {
+      throw new IllegalArgumentException("support vector counts per class do not add up to " + model.l);
+    }
+    if (model.rho == null || model.rho.length != k * (k - 1) / 2) {
+      throw new IllegalArgumentException("expected " + k * (k - 1) / 2 + " intercepts (rho)");
+    }
+    if (model.sv_coef == null || model.sv_coef.length != k - 1
+        || Arrays.stream(model.sv_coef).anyMatch(row -> row == null || row.length != model.l)) {
+      throw new IllegalArgumentException("expected " + (k - 1) + " rows of " + model.l + " coefficients");
+    }
+    if (model.SV == null || model.SV.length != model.l) {
+      throw new IllegalArgumentException("expected " + model.l + " support vectors");
+    }
+    for (svm_node[] vector : model.SV) {
+      int last = 0;
+      for (svm_node node : vector) {
+        if (node.index <= last || node.index > features) {
+          throw new IllegalArgumentException("support vector feature index " + node.index
+              + " is out of order or beyond the " + features + " features");
+        }
+        last = node.index;
+      }
+    }
+    boolean hasProbability = model.probA != null && model.probB != null;
+    if (model.param.probability == 1 && !hasProbability) {
+      throw new IllegalArgumentException("the model says it has probabilities but has no probA/probB");
+    }
+    model.param.probability = hasProbability ? 1 : 0;
+    return new SvcModel(model, features);
+  }
+
+  /**
+   * Reads LIBSVM's text model format.
+   *
+   * @param features how many features a row has (LIBSVM's format does not say)
+   * @throws IllegalArgumentException when the text is not a C-SVC model mlapi can serve
+   */
+  public static SvcModel read(BufferedReader in, int features) throws IOException {
+    svm_model model;
+    try {
+      model = svm.svm_load_model(in);
+    } catch (RuntimeException e) { // LIBSVM's parser throws whatever its string handling hits
+      throw new IllegalArgumentException("not a valid LIBSVM model: " + e, e);
+    }
+    return of(model, features);
+  }
+
+  /** Writes LIBSVM's text model format (every number as Java prints it, so it reads back exactly). */
+  public void write(Path file) throws IOException {
+    svm.svm_save_model(file.toString(), libsvm);
+  }
+
+  public int featureCount() {
+    return features;
+  }
+
+  public int classCount() {
+    return classes;
+  }
+
+  public Kernel kernel() {
+    return kernel;
+  }
+
+  /** The gamma actually used (for the linear kernel LIBSVM keeps it but does not use it). */
+  public double gamma() {
+    return gamma;
+  }
+
+  public int supportVectorCount() {
+    return supportVectorCount;
+  }
+
+  /** Support vectors per class, in class order. */
+  public int[] supportVectorsPerClass() {
+    return count.clone();
+  }
+
+  /** Indices (0-based) of the support vectors among the rows the model was trained on; empty after loading. */
+  public int[] supportIndices() {
+    return libsvm.sv_indices == null ? new int[0] : Arrays.stream(libsvm.sv_indices).map(i -> i - 1).toArray();
+  }
+
+  /** LIBSVM's rho for each pair of classes (0,1), (0,2), ..., (1,2), ...: the negated intercepts. */
+  public double[] rho() {
+    return rho.clone();
+  }
+
+  public boolean hasProbability() {
+    return libsvm.param.probability == 1;
+  }
+
+  /** Number of pairwise decision values: {@code k(k-1)/2}. */
+  public int pairCount() {
+    return classes * (classes - 1) / 2;
+  }
+
+  /**
+   * The predicted class of one row. {@code kernelValues} (length {@link #supportVectorCount()})
+   * and {@code decision} (length {@link #pairCount()}) are scratch space, so a caller predicting
+   * many rows allocates nothing per row; {@code decision} holds the row's decision values after.
+   */
+  public int predict(double[] x, double[] kernelValues, double[] decision) {
+    for (int i = 0; i < supportVectorCount; i++) {
+      kernelValues[i] = kernel(x, i * features);
+    }
+    int[] votes = new int[classes];
+    int p = 0;
+    for (int i = 0; i < classes; i++) {
+      for (int j = i + 1; j < classes; j++) {
+        double sum = 0;
+        int si = start[i];
+        int sj = start[j];
+        double[] coef1 = coefficients[j - 1];
+        double[] coef2 = coefficients[i];
+        for (int k = 0; k < count[i]; k++) {
+          sum += coef1[si + k] * kernelValues[si + k];
+        }
+        for (int k = 0; k < count[j]; k++) {
+          sum += coef2[sj + k] * kernelValues[sj + k];
+        }
+        sum -= rho[p];
+        decision[p] = sum;
+        if (sum > 0) {
+          votes[i]++;
+        } else {
+          votes[j]++;
+        }
+        p++;
+      }
+    }
+    int best = 0;
+    for (int i = 1; i < classes; i++) {
+      if (votes[i] > votes[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  /** The predicted class of one row. */
+  public int predict(double[] x) {
+    return predict(x, new double[supportVectorCount], new double[pairCount()]);
+  }
+
+  /** LIBSVM's one-vs-one decision values of one row, pairs in the order of {@link #rho()}. */
+  public double[] decisionValues(double[] x) {
+    double[] decision = new double[pairCount()];
+    predict(x, new double[supportVectorCount], decision);
+    return decision;
+  }
+
+  /**
+   * Class probabilities of one row by LIBSVM's pairwise coupling of Platt-scaled decision values.
+   *
+   * @throws IllegalStateException when the model was trained without probability estimates
+   */
+  public double[] probabilities(double[] x) {
+    if (!hasProbability()) {
+      throw new IllegalStateException("the model was trained without probability estimates");
+    }
+    double[] probabilities = new double[classes];
+    svm.svm_predict_probability(libsvm, nodes(x), probabilities);
+    return probabilities;
+  }
+
+  /** LIBSVM's own prediction path, for tests that hold the dense one to it. */
+  double[] libsvmDecisionValues(double[] x) {
+    double[] decision = new double[pairCount()];
+    svm.svm_predict_values(libsvm, nodes(x), decision);
+    return decision;
+  }
+
+  static svm_node[] nodes(double[] x) {
+    svm_node[] nodes = new svm_node[x.length];
+    for (int i = 0; i < x.length; i++) {
+      nodes[i] = new svm_node();
+      nodes[i].index = i + 1;
+      nodes[i].value = x[i];
+    }
+    return nodes;
+  }
+
+  /** LIBSVM's {@code k_function}, on a dense support vector starting at {@code offset}. */
+  private double kernel(double[] x, int offset) {
+    double[] sv = supportVectors;
+    switch (kernel) {
+      case RBF: {
+        double sum = 0;
+        for (int f = 0; f < features; f++) {
+          double d = x[f] - sv[offset + f];
+          sum += d * d;
+        }
+        return Math.exp(-gamma * sum);
+      }
+      case LINEAR:
+        return dot(x, sv, offset);
+      case POLY:
+        return powi(gamma * dot(x, sv, offset) + coef0, degree);
+      case SIGMOID:
+        return Math.tanh(gamma * dot(x, sv, offset) + coef0);
+      default:
+        throw new AssertionError(kernel);
+    }
+  }
+
+  private double dot(double[] x, double[] sv, int offset) {
+    double sum = 0;
+    for (int f = 0; f < features; f++) {
+      sum += x[f] * sv[offset + f];
+    }
+    return sum;
+  }
+
+  /** LIBSVM's integer power by squaring (not {@link Math#pow}, whose rounding differs). */
+  private static double powi(double base, int times) {
+    double tmp = base;
+    double ret = 1.0;
+    for (int t = times; t > 0; t /= 2) {
+      if (t % 2 == 1) {
+        ret *= tmp;
+      }
+      tmp = tmp * tmp;
+    }
+    return ret;
+  }
+}
