@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mlapi.data.CsvReader;
 import io.mlapi.data.DatasetException;
+import io.mlapi.svm.Kernel;
 import io.mlapi.svm.SvcModel;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -68,8 +69,9 @@ public final class ModelReader {
       throw new ModelFormatException(dir + ": " + ModelFiles.LIBSVM + " has " + svm.classCount()
           + " classes but " + ModelFiles.CARD + " names " + card.classes().size());
     }
+    boolean usesGamma = svm.kernel() != Kernel.LINEAR; // LIBSVM's file leaves gamma out for the linear kernel
     if (!svm.kernel().label().equals(card.parameters().kernel())
-        || Double.compare(svm.gamma(), card.parameters().gammaValue()) != 0) {
+        || (usesGamma && Double.compare(svm.gamma(), card.parameters().gammaValue()) != 0)) {
       throw new ModelFormatException(dir + ": " + ModelFiles.LIBSVM + " (kernel " + svm.kernel().label()
           + ", gamma " + svm.gamma() + ") does not match " + ModelFiles.CARD + " (kernel "
           + card.parameters().kernel() + ", gamma " + card.parameters().gammaValue() + ")");

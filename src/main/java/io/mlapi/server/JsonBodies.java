@@ -3,6 +3,7 @@ package io.mlapi.server;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -24,6 +25,7 @@ final class JsonBodies {
    */
   static final ObjectMapper MAPPER = JsonMapper.builder()
       .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
 
   private final long maxBytes;
@@ -57,10 +59,22 @@ final class JsonBodies {
       }
       return tree;
     } catch (JacksonException e) {
-      throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage().replaceAll("\\s+", " "));
+      throw ApiException.badRequest(malformed(e));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** "malformed JSON at line 1, column 9: Unexpected ...", without Jackson's notes on redacted sources. */
+  static String malformed(JacksonException e) {
+    String reason = e.getOriginalMessage()
+        .replaceAll("\\s*\\(start marker at \\[Source:[^\\]]*\\]\\)", "")
+        .replaceAll("\\s+", " ")
+        .trim();
+    var where = e.getLocation();
+    return where == null || where.getLineNr() < 1
+        ? "malformed JSON: " + reason
+        : "malformed JSON at line " + where.getLineNr() + ", column " + where.getColumnNr() + ": " + reason;
   }
 
   private ApiException tooLarge() {

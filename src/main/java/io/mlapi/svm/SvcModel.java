@@ -66,7 +66,7 @@ public final class SvcModel {
    */
   static SvcModel of(svm_model model, int features) {
     if (model == null || model.param == null) {
-      throw new IllegalArgumentException("not a LIBSVM model");
+      throw new IllegalArgumentException("not a valid LIBSVM model: its header could not be parsed");
     }
     if (model.param.svm_type != svm_parameter.C_SVC) {
       throw new IllegalArgumentException("LIBSVM model type " + model.param.svm_type + " is not C-SVC");
@@ -147,7 +147,7 @@ public final class SvcModel {
     return kernel;
   }
 
-  /** The gamma actually used (for the linear kernel LIBSVM keeps it but does not use it). */
+  /** The gamma of the rbf, poly and sigmoid kernels (the linear kernel has none: LIBSVM does not save it). */
   public double gamma() {
     return gamma;
   }
@@ -249,11 +249,16 @@ public final class SvcModel {
     return probabilities;
   }
 
-  /** LIBSVM's own prediction path, for tests that hold the dense one to it. */
+  /** LIBSVM's own decision values, for tests that hold the dense path to it. */
   double[] libsvmDecisionValues(double[] x) {
     double[] decision = new double[pairCount()];
     svm.svm_predict_values(libsvm, nodes(x), decision);
     return decision;
+  }
+
+  /** LIBSVM's own prediction, for tests that hold the dense path to it. */
+  int libsvmPredict(double[] x) {
+    return (int) svm.svm_predict(libsvm, nodes(x));
   }
 
   static svm_node[] nodes(double[] x) {
