@@ -1,0 +1,72 @@
+package io.mlapi.server;
+
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.mlapi.model.Model;
+
+/**
+ * One request on its way through a route: the request and response, when it arrived, its id,
+ * and which model answered it (for the metrics and the access log).
+ */
+final class Exchange {
+  private final ServerRequest request;
+  private final ServerResponse response;
+  private final long startNanos;
+  private final long deadlineNanos;
+  private final String requestId;
+  private String modelName = "";
+  private int modelVersion;
+
+  Exchange(ServerRequest request, ServerResponse response, long startNanos, long timeoutNanos, String requestId) {
+    this.request = request;
+    this.response = response;
+    this.startNanos = startNanos;
+    this.deadlineNanos = startNanos + timeoutNanos;
+    this.requestId = requestId;
+  }
+
+  ServerRequest request() {
+    return request;
+  }
+
+  ServerResponse response() {
+    return response;
+  }
+
+  long startNanos() {
+    return startNanos;
+  }
+
+  /** When the request must have arrived whole, in {@link System#nanoTime()} terms. */
+  long deadlineNanos() {
+    return deadlineNanos;
+  }
+
+  String requestId() {
+    return requestId;
+  }
+
+  /**
+   * A path parameter, without the {@code :verb} a KServe V1 path may append to its last
+   * segment ({@code /v1/models/iris:predict}); model names and versions never hold a colon.
+   */
+  String param(String name) {
+    String value = request.path().pathParameters().get(name);
+    int colon = value.indexOf(':');
+    return colon < 0 ? value : value.substring(0, colon);
+  }
+
+  /** Records the model that answers, for the metrics and the access log. */
+  void answeredBy(Model model) {
+    modelName = model.name();
+    modelVersion = model.version();
+  }
+
+  String modelName() {
+    return modelName;
+  }
+
+  int modelVersion() {
+    return modelVersion;
+  }
+}
