@@ -29,6 +29,7 @@ public final class MlapiProcess implements AutoCloseable {
   private final List<String> out = Collections.synchronizedList(new ArrayList<>());
   private final List<String> err = Collections.synchronizedList(new ArrayList<>());
   private final CompletableFuture<Integer> port = new CompletableFuture<>();
+  private final List<Thread> pumps = new ArrayList<>();
 
   private MlapiProcess(Process process) {
     this.process = process;
@@ -62,7 +63,7 @@ public final class MlapiProcess implements AutoCloseable {
   }
 
   private void pump(BufferedReader reader, List<String> lines, boolean findPort) {
-    Thread.ofPlatform().daemon().start(() -> {
+    pumps.add(Thread.ofPlatform().daemon().start(() -> {
       try (reader) {
         for (String line = reader.readLine(); line != null; line = reader.readLine()) {
           lines.add(line);
@@ -75,9 +76,9 @@ public final class MlapiProcess implements AutoCloseable {
         // the process ended
       }
       if (findPort) {
-        port.completeExceptionally(new IllegalStateException("mlapi ended without listening: " + this));
+        port.completeExceptionally(new IllegalStateException("mlapi ended without listening"));
       }
-    });
+    }));
   }
 
   /** The port from "mlapi listening on ...", waiting for it to appear. */
@@ -112,9 +113,13 @@ public final class MlapiProcess implements AutoCloseable {
     return process.pid();
   }
 
-  /** Sends SIGTERM (what Kubernetes and {@code podman stop} send). */
+  /**
+   * Sends SIGTERM (what Kubernetes and {@code podman stop} send). Through the process handle:
+   * {@link Process#destroy()} would also close our ends of its output pipes, losing what it says
+   * while it stops.
+   */
   public void terminate() {
-    process.destroy();
+    process.toHandle().destroy();
   }
 
   /** Waits for the exit and returns its status; kills the process if it outlives {@code timeout}. */
@@ -123,6 +128,9 @@ public final class MlapiProcess implements AutoCloseable {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly().waitFor();
         throw new IllegalStateException("mlapi did not exit within " + timeout + ": " + this);
+      }
+      for (Thread pump : pumps) {
+        pump.join(Duration.ofSeconds(10)); // the last lines of output, read to the end
       }
       return process.exitValue();
     } catch (InterruptedException e) {

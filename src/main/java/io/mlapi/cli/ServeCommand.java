@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -191,9 +192,13 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       return fail(ExitCodes.FAILURE, String.join("; ", repository.problems()));
     }
     report(state, source, repository.problems());
-    if (!pollInterval.isZero()) {
-      poller.scheduleWithFixedDelay(() -> pollSafely(repository), pollInterval.toNanos(), pollInterval.toNanos(),
-          TimeUnit.NANOSECONDS);
+    if (!pollInterval.isZero() && !poller.isShutdown()) {
+      try {
+        poller.scheduleWithFixedDelay(() -> pollSafely(repository), pollInterval.toNanos(), pollInterval.toNanos(),
+            TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        // stopping already (a signal came while the models loaded): nothing to poll for
+      }
     }
     stopped.await();
     return ExitCodes.OK;

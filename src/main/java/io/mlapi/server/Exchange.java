@@ -46,14 +46,9 @@ final class Exchange {
     return requestId;
   }
 
-  /**
-   * A path parameter, without the {@code :verb} a KServe V1 path may append to its last
-   * segment ({@code /v1/models/iris:predict}); model names and versions never hold a colon.
-   */
+  /** A path parameter, decoded, e.g. {@code name} of {@code /v2/models/{name}/infer}. */
   String param(String name) {
-    String value = request.path().pathParameters().get(name);
-    int colon = value.indexOf(':');
-    return colon < 0 ? value : value.substring(0, colon);
+    return request.path().pathParameters().get(name);
   }
 
   /** Records the model that answers, for the metrics and the access log. */

@@ -38,8 +38,10 @@ final class KServeV1Api {
     JsonBodies.send(exchange.response(), Status.OK_200, new ModelReady(model.name(), true));
   }
 
+  /** {@code POST /v1/models/NAME:predict}: the route's last segment is {@code NAME:predict} (routes split it at the first colon). */
   void predict(Exchange exchange) {
-    Model model = core.model(exchange.param("name"), null);
+    String target = exchange.param("name");
+    Model model = core.model(target.substring(0, target.indexOf(':')), null);
     exchange.answeredBy(model);
     JsonNode body = bodies.read(exchange);
     Prediction prediction = core.predict(model, Instances.parse(body, model, core), false, false);
