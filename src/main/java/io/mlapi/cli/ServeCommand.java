@@ -44,9 +44,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "serve", sortOptions = false, usageHelpAutoWidth = true,
     description = {
-        "Serves the models of --repository DIR (DIR/<name>/<version>/), or the single model at $MODEL_DIR/$MODEL_FILE,",
-        "over HTTP: the tutorial's /score and /predict, KServe V1 (/v1/...), the Open Inference Protocol V2 (/v2/...),",
-        "/metrics, /openapi.json, /healthz and /readyz. With no model yet, trains the tutorial's Iris model first."})
+        "Serves the models of --repository DIR (DIR/<name>/<version>/), or else the single model at",
+        "$MODEL_DIR/$MODEL_FILE, over HTTP: the tutorial's /score and /predict, KServe V1 (/v1/...), the Open",
+        "Inference Protocol V2 (/v2/...), /metrics, /openapi.json, /healthz and /readyz.",
+        "With no model yet, trains the tutorial's Iris model first. SIGTERM drains, then exits 0."})
 final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   static final String DEFAULT_MODEL = "iris";
   private static final Logger LOG = Logger.getLogger(ServeCommand.class.getName());

@@ -28,9 +28,9 @@ import picocli.CommandLine.Option;
 /** {@code mlapi train}: the tutorial's train.py, for the bundled Iris data or any CSV. */
 @Command(name = "train", sortOptions = false, usageHelpAutoWidth = true,
     description = {
-        "Trains a C-Support Vector Classifier and saves it atomically: as a new version DIR/<name>/<version> of",
-        "--repository DIR, or else to $MODEL_DIR/$MODEL_FILE.",
-        "Without --data: the tutorial's model (Iris, last 20% of rows held out, scikit-learn's SVC() defaults)."})
+        "Trains a C-Support Vector Classifier and saves it atomically: as the next version DIR/<name>/<version>",
+        "of --repository DIR, or else to $MODEL_DIR/$MODEL_FILE.",
+        "Without --data: the tutorial's model (Iris, last 20%% of rows held out, scikit-learn's SVC() defaults)."})
 final class TrainCommand implements Callable<Integer> {
   private final Clock clock;
   private final PrintWriter out;

@@ -150,10 +150,6 @@ public final class Metrics implements LoadListener {
       this.label = label;
       this.duration = duration;
     }
-
-    public String label() {
-      return label;
-    }
   }
 
   private record RequestKey(String endpoint, String model, int version, int status) {}

@@ -2,14 +2,6 @@ package io.mlapi.repository;
 
 /** Told of every attempt to load a model version: the metrics count them. */
 public interface LoadListener {
-  LoadListener NONE = new LoadListener() {
-    @Override
-    public void loaded(String model, int version, long nanos) {}
-
-    @Override
-    public void failed(String model, int version, long nanos) {}
-  };
-
   /** The version loaded and passed its checks in {@code nanos}. */
   void loaded(String model, int version, long nanos);
 

@@ -163,7 +163,7 @@ public final class ModelRepository {
       if (attempt == null || !attempt.fingerprint.equals(dir.fingerprint())) {
         model.loading = version;
         publish();
-        attempt = load(model.name, version, dir, attempt);
+        attempt = loadVersion(model.name, version, dir, attempt);
         model.loading = null;
         model.attempts.put(version, attempt);
       }
@@ -186,7 +186,7 @@ public final class ModelRepository {
         && (entry.getValue().model != null || !model.onDisk.containsKey(entry.getKey())));
   }
 
-  private Attempt load(String name, int version, VersionDir dir, Attempt previous) {
+  private Attempt loadVersion(String name, int version, VersionDir dir, Attempt previous) {
     long start = System.nanoTime();
     try {
       Model model = ModelReader.read(dir.dir());

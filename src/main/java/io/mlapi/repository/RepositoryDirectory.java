@@ -32,10 +32,6 @@ public final class RepositoryDirectory implements ModelSource {
     this.root = root;
   }
 
-  public Path root() {
-    return root;
-  }
-
   @Override
   public Map<String, NavigableMap<Integer, VersionDir>> scan() throws IOException {
     Map<String, NavigableMap<Integer, VersionDir>> models = new TreeMap<>();

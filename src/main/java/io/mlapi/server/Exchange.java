@@ -5,13 +5,12 @@ import io.helidon.webserver.http.ServerResponse;
 import io.mlapi.model.Model;
 
 /**
- * One request on its way through a route: the request and response, when it arrived, its id,
+ * One request on its way through a route: the request and response, its deadline, its id,
  * and which model answered it (for the metrics and the access log).
  */
 final class Exchange {
   private final ServerRequest request;
   private final ServerResponse response;
-  private final long startNanos;
   private final long deadlineNanos;
   private final String requestId;
   private String modelName = "";
@@ -20,7 +19,6 @@ final class Exchange {
   Exchange(ServerRequest request, ServerResponse response, long startNanos, long timeoutNanos, String requestId) {
     this.request = request;
     this.response = response;
-    this.startNanos = startNanos;
     this.deadlineNanos = startNanos + timeoutNanos;
     this.requestId = requestId;
   }
@@ -31,10 +29,6 @@ final class Exchange {
 
   ServerResponse response() {
     return response;
-  }
-
-  long startNanos() {
-    return startNanos;
   }
 
   /** When the request must have arrived whole, in {@link System#nanoTime()} terms. */

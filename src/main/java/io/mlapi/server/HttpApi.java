@@ -100,12 +100,7 @@ final class HttpApi {
     return routes.stream().map(Registered::endpoint).toList();
   }
 
-  /** Ready to take traffic: the models loaded, and not shutting down. */
-  boolean ready() {
-    return !draining.getAsBoolean() && core.ready();
-  }
-
-  /** 503 unless {@link #ready()}, with the reason. */
+  /** 503 unless ready to take traffic (the models loaded, and not shutting down), with the reason. */
   void requireReady() {
     if (draining.getAsBoolean()) {
       throw new ApiException(503, "not ready: the server is shutting down");

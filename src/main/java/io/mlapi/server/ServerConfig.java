@@ -57,11 +57,6 @@ public record ServerConfig(String host, int port, long maxRequestBytes, int maxR
         DEFAULT_DRAIN_DELAY, DEFAULT_GRACE_PERIOD, null, false);
   }
 
-  public ServerConfig withAdminToken(String token) {
-    return new ServerConfig(host, port, maxRequestBytes, maxRows, requestTimeout, drainDelay, gracePeriod, token,
-        accessLog);
-  }
-
   public ServerConfig withLimits(long maxRequestBytes, int maxRows, Duration requestTimeout) {
     return new ServerConfig(host, port, maxRequestBytes, maxRows, requestTimeout, drainDelay, gracePeriod,
         adminToken, accessLog);

@@ -275,7 +275,7 @@ class ModelRepositoryTest {
     publish(root, "iris", 1, false);
     publish(root, "wine", 1, false);
     ModelRepository repository = new ModelRepository(new RepositoryDirectory(root), VersionPolicies.latest(),
-        LoadListener.NONE, "wine");
+        listener, "wine");
 
     repository.poll();
 
