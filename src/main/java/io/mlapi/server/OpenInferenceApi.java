@@ -78,7 +78,7 @@ final class OpenInferenceApi {
 
   void server(Exchange exchange) {
     JsonBodies.send(exchange.response(), Status.OK_200,
-        Map.of("name", "mlapi", "version", MlapiVersion.VALUE, "extensions", List.of("model_repository")));
+        new ServerMetadata("mlapi", MlapiVersion.VALUE, List.of("model_repository")));
   }
 
   void live(Exchange exchange) {
@@ -93,7 +93,7 @@ final class OpenInferenceApi {
   void modelReady(Exchange exchange) {
     Model model = core.model(exchange.param("name"), version(exchange));
     exchange.answeredBy(model);
-    JsonBodies.send(exchange.response(), Status.OK_200, Map.of("name", model.name(), "ready", true));
+    JsonBodies.send(exchange.response(), Status.OK_200, new KServeV1Api.ModelReady(model.name(), true));
   }
 
   void metadata(Exchange exchange) {
@@ -313,6 +313,8 @@ final class OpenInferenceApi {
     }
     return flat;
   }
+
+  record ServerMetadata(String name, String version, List<String> extensions) {}
 
   record TensorMetadata(String name, String datatype, List<Integer> shape) {}
 
