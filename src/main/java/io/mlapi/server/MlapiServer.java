@@ -103,7 +103,7 @@ public final class MlapiServer implements AutoCloseable {
   }
 
   /** Turns readiness to 503 at once; everything else keeps working. */
-  public void startDraining() {
+  void startDraining() {
     if (!draining.getAndSet(true)) {
       LOG.info("draining: readiness answers 503 from now on; still serving for " + config.drainDelay().toMillis()
           + " ms, then waiting for requests in flight");

@@ -57,17 +57,17 @@ public record ServerConfig(String host, int port, long maxRequestBytes, int maxR
         DEFAULT_DRAIN_DELAY, DEFAULT_GRACE_PERIOD, null, false);
   }
 
-  public ServerConfig withLimits(long maxRequestBytes, int maxRows, Duration requestTimeout) {
+  ServerConfig withLimits(long maxRequestBytes, int maxRows, Duration requestTimeout) {
     return new ServerConfig(host, port, maxRequestBytes, maxRows, requestTimeout, drainDelay, gracePeriod,
         adminToken, accessLog);
   }
 
-  public ServerConfig withShutdown(Duration drainDelay, Duration gracePeriod) {
+  ServerConfig withShutdown(Duration drainDelay, Duration gracePeriod) {
     return new ServerConfig(host, port, maxRequestBytes, maxRows, requestTimeout, drainDelay, gracePeriod,
         adminToken, accessLog);
   }
 
-  public ServerConfig withAccessLog(boolean accessLog) {
+  ServerConfig withAccessLog(boolean accessLog) {
     return new ServerConfig(host, port, maxRequestBytes, maxRows, requestTimeout, drainDelay, gracePeriod,
         adminToken, accessLog);
   }
