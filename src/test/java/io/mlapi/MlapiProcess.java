@@ -11,61 +11,43 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The real {@code mlapi} as a child process: the {@code ./mlapi} launcher, or the packaged jar
- * on this JVM. Output lines are collected as they come, so a test can wait for one.
+ * The real {@code ./mlapi} launcher as a child process, for tests that need the packaged
+ * application: its output captured, the port it listens on read from it, stopped with SIGTERM.
+ * Under failsafe, {@code mlapi.it.javaOpts} carries the JaCoCo agent into the child.
  */
 public final class MlapiProcess implements AutoCloseable {
-  private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)");
+  private static final Pattern LISTENING = Pattern.compile("mlapi listening on http://[^:]+:(\\d+)");
+  private static final Path PROJECT = Path.of(System.getProperty("user.dir"));
+
   private final Process process;
-  private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+  private final List<String> out = Collections.synchronizedList(new ArrayList<>());
+  private final List<String> err = Collections.synchronizedList(new ArrayList<>());
+  private final CompletableFuture<Integer> port = new CompletableFuture<>();
+  private final List<Thread> pumps = new ArrayList<>();
 
   private MlapiProcess(Process process) {
     this.process = process;
-    Thread reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
-          lines.add(line);
-        }
-      } catch (IOException e) {
-        lines.add("(output ended: " + e + ")");
-      }
-    }, "mlapi-output");
-    reader.setDaemon(true);
-    reader.start();
+    pump(process.inputReader(StandardCharsets.UTF_8), out, true);
+    pump(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), err, false);
   }
 
-  /** The project's root, where surefire and failsafe run. */
-  public static Path projectRoot() {
-    return Path.of(System.getProperty("user.dir"));
-  }
-
-  /** {@code ./mlapi ARGS} from the project root, with extra environment variables. */
-  public static MlapiProcess launcher(Map<String, String> env, String... args) {
+  /** Starts {@code ./mlapi ARGS} in the project directory with {@code env} added to the environment. */
+  public static MlapiProcess start(Map<String, String> env, String... args) {
     List<String> command = new ArrayList<>();
-    command.add(projectRoot().resolve("mlapi").toString());
+    command.add(PROJECT.resolve("mlapi").toString());
     command.addAll(List.of(args));
-    return start(command, env);
-  }
-
-  /** {@code java -jar target/mlapi.jar ARGS} on the JVM running the tests. */
-  public static MlapiProcess jar(Map<String, String> env, String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-jar");
-    command.add(projectRoot().resolve("target/mlapi.jar").toString());
-    command.addAll(List.of(args));
-    return start(command, env);
-  }
-
-  private static MlapiProcess start(List<String> command, Map<String, String> env) {
-    ProcessBuilder builder = new ProcessBuilder(command).directory(projectRoot().toFile()).redirectErrorStream(true);
+    ProcessBuilder builder = new ProcessBuilder(command).directory(PROJECT.toFile());
     builder.environment().putAll(env);
+    String javaOpts = System.getProperty("mlapi.it.javaOpts", "");
+    if (!javaOpts.isBlank() && !javaOpts.startsWith("${")) {
+      builder.environment().put("MLAPI_JAVA_OPTS", javaOpts);
+    }
     try {
       return new MlapiProcess(builder.start());
     } catch (IOException e) {
@@ -73,55 +55,136 @@ public final class MlapiProcess implements AutoCloseable {
     }
   }
 
-  /** Waits for a line containing {@code text}; fails with the output so far if none comes in time. */
-  public String awaitLine(String text, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      synchronized (lines) {
-        for (String line : lines) {
-          if (line.contains(text)) {
-            return line;
-          }
-        }
-      }
-      if (!process.isAlive() && output().indexOf(text) < 0) {
-        throw new AssertionError("mlapi exited with " + process.exitValue() + " before printing \"" + text + "\":\n"
-            + output());
-      }
-      Thread.sleep(20); // polling a child's output: there is no event to wait on
-    }
-    throw new AssertionError("no line with \"" + text + "\" within " + timeout + ":\n" + output());
-  }
-
-  /** The port from the "listening on http://host:port" line. */
-  public int awaitPort(Duration timeout) throws InterruptedException {
-    Matcher matcher = LISTENING.matcher(awaitLine("listening on http://", timeout));
-    if (!matcher.find()) {
-      throw new AssertionError("no port in the listening line:\n" + output());
-    }
-    return Integer.parseInt(matcher.group(1));
-  }
-
-  public String output() {
-    synchronized (lines) {
-      return String.join("\n", lines);
-    }
-  }
-
-  public Process process() {
+  /** Runs {@code ./mlapi ARGS} to the end and returns its exit code; its output is in {@link #out()} and {@link #err()}. */
+  public static MlapiProcess run(Map<String, String> env, String... args) {
+    MlapiProcess process = start(env, args);
+    process.waitFor(Duration.ofMinutes(2));
     return process;
   }
 
-  /** Waits for the process to end and returns its exit code; fails if it takes longer than {@code timeout}. */
-  public int awaitExit(Duration timeout) throws InterruptedException {
-    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new AssertionError("mlapi still running after " + timeout + ":\n" + output());
+  private void pump(BufferedReader reader, List<String> lines, boolean findPort) {
+    pumps.add(Thread.ofPlatform().daemon().start(() -> {
+      try (reader) {
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+          lines.add(line);
+          Matcher listening = LISTENING.matcher(line);
+          if (findPort && listening.find()) {
+            port.complete(Integer.parseInt(listening.group(1)));
+          }
+        }
+      } catch (IOException e) {
+        // the process ended
+      }
+      if (findPort) {
+        port.completeExceptionally(new IllegalStateException("mlapi ended without listening"));
+      }
+    }));
+  }
+
+  /** The port from "mlapi listening on ...", waiting for it to appear. */
+  public int port() {
+    try {
+      return port.get(2, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      throw new IllegalStateException("no port from mlapi: " + this, e);
     }
+  }
+
+  /** An HTTP client for this server, once it has answered {@code /v2/health/ready} with 200. */
+  public Http awaitReady(Duration timeout) {
+    Http http = new Http(port());
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        if (http.get("/v2/health/ready").status() == 200) {
+          return http;
+        }
+      } catch (UncheckedIOException e) {
+        // not listening yet
+      }
+      if (System.nanoTime() > deadline || !process.isAlive()) {
+        throw new IllegalStateException("mlapi did not become ready in " + timeout + ": " + this);
+      }
+      sleep(Duration.ofMillis(50));
+    }
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** SIGKILL: the process dies at once, with no shutdown hook and no cleanup. */
+  public void kill() {
+    process.toHandle().destroyForcibly();
+  }
+
+  /**
+   * Sends SIGTERM (what Kubernetes and {@code podman stop} send). Through the process handle:
+   * {@link Process#destroy()} would also close our ends of its output pipes, losing what it says
+   * while it stops.
+   */
+  public void terminate() {
+    process.toHandle().destroy();
+  }
+
+  /** Waits for the exit and returns its status; kills the process if it outlives {@code timeout}. */
+  public int waitFor(Duration timeout) {
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly().waitFor();
+        throw new IllegalStateException("mlapi did not exit within " + timeout + ": " + this);
+      }
+      for (Thread pump : pumps) {
+        pump.join(Duration.ofSeconds(10)); // the last lines of output, read to the end
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public int exitValue() {
     return process.exitValue();
   }
 
+  public List<String> out() {
+    synchronized (out) {
+      return List.copyOf(out);
+    }
+  }
+
+  public List<String> err() {
+    synchronized (err) {
+      return List.copyOf(err);
+    }
+  }
+
+  /** SIGTERM, then the exit (the JaCoCo agent writes its data on the way out). */
   @Override
   public void close() {
-    process.destroyForcibly();
+    if (process.isAlive()) {
+      terminate();
+      waitFor(Duration.ofSeconds(30));
+    }
+  }
+
+  public static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "mlapi process " + process.pid() + (process.isAlive() ? "" : " (exited " + process.exitValue() + ")")
+        + "\n--- stdout\n" + String.join("\n", out()) + "\n--- stderr\n" + String.join("\n", err());
   }
 }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ScikitLearnReferenceIT {
   private static final Path PYTHON = Path.of("/usr/bin/python3");
+  private static final Path PROJECT = Path.of(System.getProperty("user.dir"));
 
   @TempDir
   Path dir;
@@ -33,10 +34,10 @@ class ScikitLearnReferenceIT {
   void committedFixture_isWhatScikitLearnWritesToday() throws Exception {
     assumeTrue(hasScikitLearn(), "skipped: /usr/bin/python3 has no scikit-learn (apt-get install python3-sklearn, "
         + "as scripts/ci-setup does) to check the committed fixture against");
-    Path committed = MlapiProcess.projectRoot().resolve("src/test/resources/sklearn");
+    Path committed = PROJECT.resolve("src/test/resources/sklearn");
 
     Process script = new ProcessBuilder(PYTHON.toString(), "scripts/sklearn_reference.py", dir.toString())
-        .directory(MlapiProcess.projectRoot().toFile()).inheritIO().start();
+        .directory(PROJECT.toFile()).inheritIO().start();
     assertThat(script.waitFor(300, TimeUnit.SECONDS)).isTrue();
     assertThat(script.exitValue()).isZero();
 

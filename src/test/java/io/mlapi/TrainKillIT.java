@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -21,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * replacing must still load, whole and unchanged. (ModelWriterTest crashes the writer at every
  * step in-process; this proves the same of a dying process and a real file system.)
  */
+@Timeout(600)
 class TrainKillIT {
-  private static final Duration RUN = Duration.ofSeconds(60);
+  private static final Duration RUN = Duration.ofSeconds(120);
 
   @TempDir
   Path dir;
@@ -55,23 +57,21 @@ class TrainKillIT {
     Path models = dir.resolve("models");
     String[] train = {"train", "--data", csv.toString(), "--kernel", "linear", "--test-size", "0.9",
         "--model-dir", models.toString()};
-    try (MlapiProcess first = MlapiProcess.jar(Map.of(), train)) {
-      assertThat(first.awaitExit(RUN)).as(first.output()).isZero();
-    }
+    MlapiProcess first = MlapiProcess.run(Map.of(), train);
+    assertThat(first.exitValue()).as(first.toString()).isZero();
     Model before = ModelReader.read(models.resolve("big"));
 
     int killedWhileWriting = 0;
     for (int attempt = 0; attempt < 5; attempt++) {
-      try (MlapiProcess second = MlapiProcess.jar(Map.of(), train)) {
-        while (second.process().isAlive() && !writing(models)) {
-          Thread.onSpinWait(); // watch for the writer's temporary directory, then kill at once
-        }
-        if (second.process().isAlive()) {
-          second.process().destroyForcibly();
-          killedWhileWriting++;
-        }
-        second.awaitExit(RUN);
+      MlapiProcess second = MlapiProcess.start(Map.of(), train);
+      while (second.isAlive() && !writing(models)) {
+        Thread.onSpinWait(); // watch for the writer's temporary directory, then kill at once
       }
+      if (second.isAlive()) {
+        second.kill();
+        killedWhileWriting++;
+      }
+      second.waitFor(RUN);
       Model after = ModelReader.read(models.resolve("big"));
       assertThat(after.version()).isEqualTo(before.version());
       assertThat(after.card()).usingRecursiveComparison().isEqualTo(before.card());
@@ -79,9 +79,8 @@ class TrainKillIT {
     System.out.println("TrainKillIT: " + killedWhileWriting + " of 5 kills landed while the model was being written");
     assertThat(killedWhileWriting).as("kills that landed while the model was being written").isPositive();
 
-    try (MlapiProcess last = MlapiProcess.jar(Map.of(), train)) {
-      assertThat(last.awaitExit(RUN)).as(last.output()).isZero();
-    }
+    MlapiProcess last = MlapiProcess.run(Map.of(), train);
+    assertThat(last.exitValue()).as(last.toString()).isZero();
     assertThat(ModelReader.read(models.resolve("big")).version()).isEqualTo(before.version() + 1);
     assertThat(writing(models)).as("leftovers of the killed writers are cleared").isFalse();
   }

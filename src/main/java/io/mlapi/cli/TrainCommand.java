@@ -10,9 +10,11 @@ import io.mlapi.model.ModelFormatException;
 import io.mlapi.model.ModelReader;
 import io.mlapi.model.ModelTrainer;
 import io.mlapi.model.ModelWriter;
+import io.mlapi.repository.RepositoryDirectory;
 import io.mlapi.svm.Gamma;
 import io.mlapi.svm.Kernel;
 import io.mlapi.svm.SvcParameters;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +28,9 @@ import picocli.CommandLine.Option;
 /** {@code mlapi train}: the tutorial's train.py, for the bundled Iris data or any CSV. */
 @Command(name = "train", sortOptions = false, usageHelpAutoWidth = true,
     description = {
-        "Trains a C-Support Vector Classifier and saves it atomically to $MODEL_DIR/$MODEL_FILE.",
-        "Without --data: the tutorial's model (Iris, last 20% of rows held out, scikit-learn's SVC() defaults)."})
+        "Trains a C-Support Vector Classifier and saves it atomically: as the next version DIR/<name>/<version>",
+        "of --repository DIR, or else to $MODEL_DIR/$MODEL_FILE.",
+        "Without --data: the tutorial's model (Iris, last 20%% of rows held out, scikit-learn's SVC() defaults)."})
 final class TrainCommand implements Callable<Integer> {
   private final Clock clock;
   private final PrintWriter out;
@@ -81,7 +84,8 @@ final class TrainCommand implements Callable<Integer> {
   String name;
 
   @Option(names = "--version", paramLabel = "N",
-      description = "The model's version, a positive integer (default: one more than the model it replaces, or 1).")
+      description = "The model's version, a positive integer (default: one more than the newest version in the "
+          + "repository, or than the model it replaces; else 1).")
   Integer version;
 
   @Mixin
@@ -111,8 +115,15 @@ final class TrainCommand implements Callable<Integer> {
             + dataset.target() + "\"");
       }
       String modelName = name != null ? name : defaultName(data);
-      path = location.path(modelName);
-      int modelVersion = version != null ? version : nextVersion(path);
+      ModelTrainer.requireName(modelName);
+      int modelVersion;
+      if (location.repository != null) {
+        modelVersion = version != null ? version : RepositoryDirectory.nextVersion(location.repository, modelName);
+        path = location.repository.resolve(modelName).resolve(Integer.toString(modelVersion));
+      } else {
+        path = location.path(modelName);
+        modelVersion = version != null ? version : nextVersion(path);
+      }
       Split rows = switch (split) {
         case Split.TUTORIAL -> Split.tutorial(dataset.rowCount(), testSize);
         case Split.STRATIFIED -> Split.stratified(dataset.targets(), testSize, seed);
@@ -122,9 +133,13 @@ final class TrainCommand implements Callable<Integer> {
     } catch (DatasetException | IllegalArgumentException e) {
       err.println("mlapi train: " + e.getMessage());
       return ExitCodes.BAD_INPUT;
+    } catch (IOException e) {
+      err.println("mlapi train: cannot read the model repository " + location.repository + ": " + e.getMessage());
+      return ExitCodes.FAILURE;
     }
     try {
-      model = new ModelWriter().replace(model, path);
+      ModelWriter writer = new ModelWriter();
+      model = location.repository != null ? writer.writeNew(model, path) : writer.replace(model, path);
     } catch (IllegalArgumentException e) {
       err.println("mlapi train: " + e.getMessage());
       return ExitCodes.BAD_INPUT;

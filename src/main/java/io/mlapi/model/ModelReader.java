@@ -41,7 +41,7 @@ public final class ModelReader {
     if (!Files.isDirectory(dir)) {
       throw new ModelFormatException(dir + ": no model here (expected a directory holding " + ModelFiles.CARD + ")");
     }
-    ModelCard card = readCard(dir);
+    ModelCard card = readCardChecked(dir);
     for (var file : card.files().entrySet()) {
       Path path = dir.resolve(file.getKey()).normalize();
       if (!path.getParent().equals(dir.normalize())) {
@@ -89,7 +89,21 @@ public final class ModelReader {
     return model;
   }
 
-  private static ModelCard readCard(Path dir) throws IOException {
+  /**
+   * Reads and checks {@code model.json} alone, without verifying the files it lists: what a
+   * repository scan needs to know (name and version) before it loads a model for real.
+   *
+   * @throws ModelFormatException saying which file and what is wrong with it
+   */
+  public static ModelCard readCard(Path dir) {
+    try {
+      return readCardChecked(dir);
+    } catch (IOException e) {
+      throw new ModelFormatException(dir + ": cannot read " + ModelFiles.CARD + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static ModelCard readCardChecked(Path dir) throws IOException {
     Path file = dir.resolve(ModelFiles.CARD);
     JsonNode tree;
     try {

@@ -85,8 +85,12 @@ public final class ModelTrainer {
     return new Model(card, svm, test.features(), test.targets());
   }
 
-  /** Names become directory names and URL path segments: keep them to a safe alphabet. */
-  static void requireName(String name) {
+  /**
+   * Names become directory names and URL path segments: keep them to a safe alphabet.
+   *
+   * @throws IllegalArgumentException naming the rule and the name
+   */
+  public static void requireName(String name) {
     if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
       throw new IllegalArgumentException("model name must be 1-128 letters, digits, '_', '.' or '-', "
           + "starting with a letter or digit; got \"" + name + "\"");

@@ -1,64 +1,221 @@
 package io.mlapi.server;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
+import io.mlapi.metrics.Metrics;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
- * Every route of the server, in one place the tests reuse. Unknown paths get 404, known paths
- * with another method 405 (with {@code Allow}), and every error a JSON body {@code {"error": ...}}.
+ * Every route of the server, in one list the tests reuse (the OpenAPI document is checked
+ * against it). Each route runs inside one wrapper that gives it a request id, counts and times
+ * it, maps {@link ApiException} to {@code {"error": ...}} and writes the access log. Unknown
+ * paths get 404, known paths with another method 405 (with {@code Allow}).
  */
-public final class HttpApi {
+final class HttpApi {
   private static final Logger LOG = Logger.getLogger(HttpApi.class.getName());
+  static final String UNMATCHED = "unmatched";
 
-  private HttpApi() {}
+  /** A documented endpoint: a path template as in the OpenAPI document, and a method. */
+  record Endpoint(String path, Method method) {}
 
-  public static void routing(HttpRouting.Builder routing, InferenceService core, ServerConfig config) {
-    JsonBodies bodies = new JsonBodies(config.maxRequestBytes());
+  /** A route's handler: everything it needs is on the exchange. */
+  interface Route {
+    void handle(Exchange exchange);
+  }
+
+  private record Registered(Endpoint endpoint, Route route) {}
+
+  private final List<Registered> routes = new ArrayList<>();
+  private final InferenceService core;
+  private final ServerConfig config;
+  private final Metrics metrics;
+  private final BooleanSupplier draining;
+  private final AccessLog accessLog;
+  private final RequestIds requestIds;
+
+  HttpApi(InferenceService core, ServerConfig config, Metrics metrics, BooleanSupplier draining, AccessLog accessLog,
+      RequestIds requestIds, BodyReadWatchdog watchdog) {
+    this.core = core;
+    this.config = config;
+    this.metrics = metrics;
+    this.draining = draining;
+    this.accessLog = accessLog;
+    this.requestIds = requestIds;
+    JsonBodies bodies = new JsonBodies(config.maxRequestBytes(), watchdog);
     TutorialApi tutorial = new TutorialApi(core, bodies);
+    KServeV1Api v1 = new KServeV1Api(core, bodies);
+    OpenInferenceApi v2 = new OpenInferenceApi(core, bodies, this::requireReady);
+    RepositoryApi repository = new RepositoryApi(core, bodies, config.adminToken());
+    OpenApiDocument openApi = OpenApiDocument.load();
 
-    endpoint(routing, "/healthz", Map.of(Method.GET,
-        (req, res) -> JsonBodies.send(res, Status.OK_200, Map.of("status", "alive"))));
-    endpoint(routing, "/readyz", Map.of(Method.GET, (req, res) -> {
-      if (core.ready()) {
-        JsonBodies.send(res, Status.OK_200, Map.of("status", "ready"));
-      } else {
-        JsonBodies.sendError(res, 503, "not ready: no model is loaded yet");
+    add(Method.GET, "/healthz", ex -> JsonBodies.send(ex.response(), Status.OK_200, Map.of("status", "alive")));
+    add(Method.GET, "/readyz", ex -> {
+      requireReady();
+      JsonBodies.send(ex.response(), Status.OK_200, Map.of("status", "ready"));
+    });
+    add(Method.GET, "/score", tutorial::score);
+    add(Method.POST, "/score", tutorial::score);
+    add(Method.POST, "/predict", tutorial::predict);
+    add(Method.GET, "/metrics", this::metrics);
+    add(Method.GET, "/openapi.json", openApi::send);
+
+    add(Method.GET, "/v1/models", v1::models);
+    add(Method.GET, "/v1/models/{name}", v1::model);
+    add(Method.POST, "/v1/models/{name}:predict", v1::predict);
+
+    add(Method.GET, "/v2", v2::server);
+    add(Method.GET, "/v2/health/live", v2::live);
+    add(Method.GET, "/v2/health/ready", v2::ready);
+    for (String model : List.of("/v2/models/{name}", "/v2/models/{name}/versions/{version}")) {
+      add(Method.GET, model, v2::metadata);
+      add(Method.GET, model + "/ready", v2::modelReady);
+      add(Method.POST, model + "/infer", v2::infer);
+    }
+    add(Method.POST, "/v2/repository/index", repository::index);
+    add(Method.POST, "/v2/repository/models/{name}/load", repository::load);
+    add(Method.POST, "/v2/repository/models/{name}/unload", repository::unload);
+  }
+
+  private void add(Method method, String path, Route route) {
+    routes.add(new Registered(new Endpoint(path, method), route));
+  }
+
+  /** Every endpoint the server answers, in registration order. */
+  List<Endpoint> endpoints() {
+    return routes.stream().map(Registered::endpoint).toList();
+  }
+
+  /** 503 unless ready to take traffic (the models loaded, and not shutting down), with the reason. */
+  void requireReady() {
+    if (draining.getAsBoolean()) {
+      throw new ApiException(503, "not ready: the server is shutting down");
+    }
+    if (!core.ready()) {
+      throw new ApiException(503, "not ready: " + core.notReadyReason());
+    }
+  }
+
+  /** Installs every route on {@code routing}. */
+  void register(HttpRouting.Builder routing) {
+    Handler notFound = instrument(UNMATCHED, ex -> {
+      throw new ApiException(404, "no such endpoint: " + ex.request().prologue().method().text() + " "
+          + Instances.abbreviate(ex.request().path().path()) + "; GET /openapi.json lists them all");
+    });
+    // Helidon path patterns cannot hold KServe's "name:verb" segments, so routes are grouped by
+    // their pattern without the ":verb", and the verb is told apart here.
+    Map<String, Map<String, List<Registered>>> byPattern = new LinkedHashMap<>();
+    for (Registered route : routes) {
+      String path = route.endpoint().path();
+      String last = path.substring(path.lastIndexOf('/') + 1);
+      int colon = last.indexOf(':');
+      String pattern = colon < 0 ? path : path.substring(0, path.length() - last.length() + colon);
+      String verb = colon < 0 ? "" : last.substring(colon + 1);
+      byPattern.computeIfAbsent(pattern, p -> new LinkedHashMap<>())
+          .computeIfAbsent(verb, v -> new ArrayList<>()).add(route);
+    }
+    byPattern.forEach((pattern, byVerb) -> {
+      Map<String, Map<String, Handler>> handlers = new HashMap<>();
+      byVerb.forEach((verb, group) -> {
+        String path = group.get(0).endpoint().path();
+        Map<String, Handler> byMethod = new HashMap<>();
+        group.forEach(route -> byMethod.put(route.endpoint().method().text(), instrument(path, route.route())));
+        String allow = group.stream().map(route -> route.endpoint().method().text()).sorted()
+            .collect(Collectors.joining(", "));
+        Handler notAllowed = instrument(path, ex -> {
+          ex.response().header(HeaderNames.ALLOW, allow);
+          throw new ApiException(405, ex.request().prologue().method().text() + " is not allowed on " + path
+              + "; use " + allow);
+        });
+        byMethod.put("", notAllowed);
+        handlers.put(verb, byMethod);
+      });
+      routing.any(pattern, (req, res) -> {
+        Map<String, Handler> byMethod = handlers.get(verbOf(req.path().path()));
+        if (byMethod == null) {
+          notFound.handle(req, res);
+        } else {
+          byMethod.getOrDefault(req.prologue().method().text(), byMethod.get("")).handle(req, res);
+        }
+      });
+    });
+    routing.any(notFound);
+  }
+
+  /** {@code predict} of {@code /v1/models/iris:predict}; empty without a colon in the last segment. */
+  private static String verbOf(String path) {
+    int colon = path.indexOf(':', path.lastIndexOf('/') + 1);
+    return colon < 0 ? "" : path.substring(colon + 1);
+  }
+
+  /**
+   * Wraps a route: request id, {@code Connection: close} while draining, the in-flight gauge, the
+   * error mapping, the request metrics and the access log.
+   *
+   * @param endpoint the route's path template: the {@code endpoint} label, never the raw path
+   */
+  private Handler instrument(String endpoint, Route route) {
+    Metrics.Endpoint metricsEndpoint = metrics.endpoint(endpoint);
+    long timeoutNanos = config.requestTimeout().toNanos();
+    return (req, res) -> {
+      long start = System.nanoTime();
+      metrics.requestStarted();
+      Exchange exchange = new Exchange(req, res, start, timeoutNanos, requestIds.of(req));
+      res.header(RequestIds.HEADER, exchange.requestId());
+      if (draining.getAsBoolean()) {
+        res.header(HeaderValues.CONNECTION_CLOSE); // so clients reconnect, to a replica that is staying
       }
-    }));
-    endpoint(routing, "/score", ordered(Method.GET, tutorial::score, Method.POST, tutorial::score));
-    endpoint(routing, "/predict", Map.of(Method.POST, tutorial::predict));
-
-    routing.any((req, res) -> JsonBodies.sendError(res, 404, "no such endpoint: " + req.prologue().method().text()
-        + " " + req.path().path()));
-    routing.error(ApiException.class, (req, res, e) -> JsonBodies.sendError(res, e.status(), e.getMessage()));
-    routing.error(RuntimeException.class, (req, res, e) -> {
-      LOG.log(Level.SEVERE, "unexpected failure in " + req.prologue().method().text() + " " + req.path().path(), e);
-      JsonBodies.sendError(res, 500, "internal error: " + e.getClass().getSimpleName());
-    });
+      try {
+        route.handle(exchange);
+      } catch (ApiException e) {
+        fail(exchange, e.status(), e.getMessage());
+      } catch (RuntimeException e) {
+        LOG.log(Level.SEVERE, "unexpected failure in " + req.prologue().method().text() + " " + req.path().path()
+            + " (request " + exchange.requestId() + ")", e);
+        fail(exchange, 500, "internal error: " + e.getClass().getSimpleName() + "; request id "
+            + exchange.requestId());
+      } finally {
+        long nanos = System.nanoTime() - start;
+        int status = res.status().code();
+        metrics.requestFinished(metricsEndpoint, exchange.modelName(), exchange.modelVersion(), status, nanos);
+        accessLog.write(exchange, endpoint, status, nanos);
+      }
+    };
   }
 
-  private static Map<Method, Handler> ordered(Method m1, Handler h1, Method m2, Handler h2) {
-    Map<Method, Handler> handlers = new LinkedHashMap<>();
-    handlers.put(m1, h1);
-    handlers.put(m2, h2);
-    return handlers;
+  private static void fail(Exchange exchange, int status, String message) {
+    if (exchange.response().isSent()) {
+      LOG.fine(() -> "request " + exchange.requestId() + " failed after its response was sent: " + message);
+      return;
+    }
+    try {
+      JsonBodies.sendError(exchange.response(), status, message);
+    } catch (RuntimeException e) {
+      // The connection is gone (the client left, or a stalled body was cut): no one to tell.
+      LOG.fine(() -> "request " + exchange.requestId() + ": cannot send " + status + " (" + message + "): " + e);
+    }
   }
 
-  /** Routes {@code path}'s methods to their handlers, and every other method to 405. */
-  private static void endpoint(HttpRouting.Builder routing, String path, Map<Method, Handler> handlers) {
-    handlers.forEach((method, handler) -> routing.route(method, path, handler));
-    String allow = handlers.keySet().stream().map(Method::text).sorted().collect(Collectors.joining(", "));
-    routing.any(path, (req, res) -> {
-      res.header(HeaderNames.ALLOW, allow);
-      JsonBodies.sendError(res, 405, req.prologue().method().text() + " is not allowed on " + path + "; use " + allow);
-    });
+  private void metrics(Exchange exchange) {
+    exchange.response().header(HeaderNames.CONTENT_TYPE, Metrics.CONTENT_TYPE);
+    try (OutputStream out = exchange.response().outputStream()) {
+      metrics.write(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

@@ -55,13 +55,14 @@ final class Instances {
       case STRING -> "the string \"" + abbreviate(node.textValue()) + "\"";
       case BOOLEAN -> node.asText();
       case NULL -> "null";
+      case NUMBER -> "the number " + abbreviate(node.asText());
       case ARRAY -> "a list";
       case OBJECT -> "an object";
       default -> node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
     };
   }
 
-  private static String abbreviate(String text) {
+  static String abbreviate(String text) {
     return text.length() <= 40 ? text : text.substring(0, 37) + "...";
   }
 }

@@ -10,14 +10,18 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Map;
 
-/** Reads JSON request bodies within the size limit and writes JSON responses, errors included. */
+/**
+ * Reads JSON request bodies within the size limit and the request timeout, and writes JSON
+ * responses, errors included.
+ */
 final class JsonBodies {
   /**
    * NaN and Infinity are not JSON, but Python's json module writes them: they are read as numbers
@@ -29,28 +33,27 @@ final class JsonBodies {
       .build();
 
   private final long maxBytes;
+  private final BodyReadWatchdog watchdog;
 
-  JsonBodies(long maxBytes) {
+  JsonBodies(long maxBytes, BodyReadWatchdog watchdog) {
     this.maxBytes = maxBytes;
+    this.watchdog = watchdog;
   }
 
-  /** The request body as a JSON tree: 413 over the limit, 400 when empty or malformed. */
-  JsonNode read(ServerRequest request) {
-    long declared = request.headers().contentLength().orElse(-1);
-    if (declared > maxBytes) {
-      throw tooLarge();
-    }
-    byte[] body;
-    try (InputStream in = request.content().inputStream()) {
-      body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-      if (body.length > maxBytes) {
-        throw tooLarge();
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    if (body.length == 0) {
+  /** The request body as a JSON object: 413 over the limit, 408 late, 400 when empty or malformed. */
+  JsonNode read(Exchange exchange) {
+    JsonNode body = readOptional(exchange);
+    if (body == null) {
       throw ApiException.badRequest("the request body is empty; send a JSON object");
+    }
+    return body;
+  }
+
+  /** Like {@link #read}, but an empty body is {@code null}: for commands whose body is optional. */
+  JsonNode readOptional(Exchange exchange) {
+    byte[] body = bytes(exchange);
+    if (body.length == 0) {
+      return null;
     }
     try {
       JsonNode tree = MAPPER.readTree(body);
@@ -77,9 +80,55 @@ final class JsonBodies {
         : "malformed JSON at line " + where.getLineNr() + ", column " + where.getColumnNr() + ": " + reason;
   }
 
+  private byte[] bytes(Exchange exchange) {
+    long declared = exchange.request().headers().contentLength().orElse(-1);
+    if (declared > maxBytes) {
+      throw tooLarge();
+    }
+    byte[] body = new byte[(int) (declared >= 0 ? declared : Math.min(maxBytes, 8192))];
+    int length = 0;
+    BodyReadWatchdog.Read watch = watchdog.started(exchange.deadlineNanos());
+    try (InputStream in = exchange.request().content().inputStream()) {
+      while (true) {
+        if (length == body.length) {
+          if (length > maxBytes || (declared >= 0 && in.read() < 0)) {
+            break;
+          }
+          // Unknown length (chunked): grow, and read one byte past the limit to know it was passed.
+          body = Arrays.copyOf(body, (int) Math.min(maxBytes + 1, Math.max(8192, 2L * body.length)));
+        }
+        int read = in.read(body, length, body.length - length);
+        if (read < 0) {
+          break;
+        }
+        length += read;
+        if (System.nanoTime() - exchange.deadlineNanos() > 0) {
+          throw timedOut();
+        }
+      }
+    } catch (IOException | UncheckedIOException | CloseConnectionException e) {
+      // The client went away, or the watchdog cut a stalled body (and with it the connection).
+      if (watch.interrupted() || System.nanoTime() - exchange.deadlineNanos() > 0) {
+        throw timedOut();
+      }
+      throw ApiException.badRequest("the request body could not be read: " + e.getMessage());
+    } finally {
+      watchdog.finished(watch);
+    }
+    if (length > maxBytes) {
+      throw tooLarge();
+    }
+    return length == body.length ? body : Arrays.copyOf(body, length);
+  }
+
   private ApiException tooLarge() {
     return new ApiException(413, "the request body is larger than the limit of " + maxBytes
         + " bytes; send fewer rows per request or raise --max-request-bytes");
+  }
+
+  private static ApiException timedOut() {
+    return new ApiException(408, "the request body did not arrive within the request timeout; "
+        + "send it faster, or raise --request-timeout");
   }
 
   /** Sends {@code body} (records, maps, lists: anything Jackson writes) as JSON. */

@@ -1,33 +1,136 @@
 package io.mlapi.server;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderValues;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.DirectHandlers;
+import io.mlapi.metrics.Metrics;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
 
-/** The HTTP server: {@link HttpApi}'s routes on a Helidon webserver with virtual threads. */
+/** The HTTP server: {@link HttpApi}'s routes on a Helidon webserver with virtual threads, and its orderly stop. */
 public final class MlapiServer implements AutoCloseable {
-  private final WebServer server;
+  private static final Logger LOG = Logger.getLogger(MlapiServer.class.getName());
 
-  private MlapiServer(WebServer server) {
+  private final WebServer server;
+  private final HttpApi api;
+  private final ServerConfig config;
+  private final AtomicBoolean draining;
+  private final BodyReadWatchdog watchdog;
+  private final AtomicBoolean stopped = new AtomicBoolean();
+
+  private MlapiServer(WebServer server, HttpApi api, ServerConfig config, AtomicBoolean draining,
+      BodyReadWatchdog watchdog) {
     this.server = server;
+    this.api = api;
+    this.config = config;
+    this.draining = draining;
+    this.watchdog = watchdog;
   }
 
-  /** Binds and starts serving; the port is known when this returns. */
-  public static MlapiServer start(ServerConfig config, InferenceService core) {
+  /**
+   * Binds and starts serving; the port is known when this returns.
+   *
+   * @param out where the access log goes, when {@code config} turns it on
+   * @param clock stamps the access log
+   */
+  public static MlapiServer start(ServerConfig config, InferenceService core, Metrics metrics, PrintWriter out,
+      Clock clock) {
+    AtomicBoolean draining = new AtomicBoolean();
+    BodyReadWatchdog watchdog = new BodyReadWatchdog(config.requestTimeout());
+    HttpApi api = new HttpApi(core, config, metrics, draining::get,
+        new AccessLog(config.accessLog() ? out : null, clock), new RequestIds(clock.millis() ^ System.nanoTime()),
+        watchdog);
     WebServer server = WebServer.builder()
         .host(config.host())
         .port(config.port())
         .shutdownHook(false) // the caller decides when to stop (and tests stop it themselves)
-        .routing(routing -> HttpApi.routing(routing, core, config))
+        .shutdownGracePeriod(inFlightGrace(config))
+        .directHandlers(jsonErrors())
+        .routing(api::register)
         .build()
         .start();
-    return new MlapiServer(server);
+    return new MlapiServer(server, api, config, draining, watchdog);
+  }
+
+  /**
+   * How long Helidon's stop waits for requests in flight, per executor (it waits for two in turn):
+   * a third of what the grace period leaves after the drain delay, so the process is out in time.
+   */
+  static Duration inFlightGrace(ServerConfig config) {
+    Duration left = config.gracePeriod().minus(config.drainDelay());
+    return left.dividedBy(3).compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : left.dividedBy(3);
+  }
+
+  /** Errors Helidon answers itself (a malformed request line, say) in our shape: {@code {"error": ...}}. */
+  private static DirectHandlers jsonErrors() {
+    DirectHandler handler = (request, eventType, status, headers, message) -> {
+      byte[] body;
+      try {
+        body = JsonBodies.MAPPER.writeValueAsBytes(Map.of("error",
+            message == null || message.isBlank() ? status.reasonPhrase() : message));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
+      return DirectHandler.TransportResponse.builder()
+          .status(status)
+          .headers(headers)
+          .header(HeaderValues.CONTENT_TYPE_JSON)
+          .keepAlive(eventType.keepAlive())
+          .entity(body)
+          .build();
+    };
+    DirectHandlers.Builder handlers = DirectHandlers.builder();
+    for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+      handlers.addHandler(type, handler);
+    }
+    return handlers.build();
   }
 
   public int port() {
     return server.port();
   }
 
+  /** Every endpoint the server answers (path template and method), for the OpenAPI check. */
+  List<HttpApi.Endpoint> endpoints() {
+    return api.endpoints();
+  }
+
+  /** Turns readiness to 503 at once; everything else keeps working. */
+  void startDraining() {
+    if (!draining.getAndSet(true)) {
+      LOG.info("draining: readiness answers 503 from now on; still serving for " + config.drainDelay().toMillis()
+          + " ms, then waiting for requests in flight");
+    }
+  }
+
+  /**
+   * The SIGTERM sequence: readiness 503 at once, requests still served for the drain delay (so
+   * load balancers take this replica out first), then no new connections, requests in flight
+   * finish, and the server stops, all within the grace period.
+   */
+  public void drainAndStop() throws InterruptedException {
+    long start = System.nanoTime();
+    startDraining();
+    Thread.sleep(config.drainDelay());
+    close();
+    LOG.info("stopped " + (System.nanoTime() - start) / 1_000_000 + " ms after the stop signal");
+  }
+
+  /** Stops listening, lets requests in flight finish (up to {@link #inFlightGrace}) and stops. */
   @Override
   public void close() {
+    if (stopped.getAndSet(true)) {
+      return;
+    }
+    draining.set(true);
     server.stop();
+    watchdog.close();
   }
 }

@@ -3,8 +3,6 @@ package io.mlapi.server;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import io.mlapi.model.Model;
 import io.mlapi.model.Prediction;
 import java.util.ArrayList;
@@ -12,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The tutorial's API, grown up: {@code /score} as it was, and {@code /predict} for new rows. */
+/** The tutorial's API, grown up: {@code /score} as it was, and {@code /predict} for new rows, on the default model. */
 final class TutorialApi {
   private final InferenceService core;
   private final JsonBodies bodies;
@@ -23,13 +21,16 @@ final class TutorialApi {
   }
 
   /** {@code {"score": accuracy}} of the default model on its held-out rows, measured when it loaded. */
-  void score(ServerRequest request, ServerResponse response) {
-    JsonBodies.send(response, Status.OK_200, Map.of("score", core.defaultModel().score()));
+  void score(Exchange exchange) {
+    Model model = core.defaultModel();
+    exchange.answeredBy(model);
+    JsonBodies.send(exchange.response(), Status.OK_200, Map.of("score", model.score()));
   }
 
-  void predict(ServerRequest request, ServerResponse response) {
-    JsonNode body = bodies.read(request);
+  void predict(Exchange exchange) {
+    JsonNode body = bodies.read(exchange);
     Model model = core.defaultModel();
+    exchange.answeredBy(model);
     JsonNode probabilitiesFlag = body.path("probabilities");
     if (!probabilitiesFlag.isMissingNode() && !probabilitiesFlag.isBoolean()) {
       throw ApiException.badRequest("\"probabilities\" must be true or false, got " + Instances.describe(probabilitiesFlag));
@@ -52,7 +53,7 @@ final class TutorialApi {
         perClass.add(byClass);
       }
     }
-    JsonBodies.send(response, Status.OK_200,
+    JsonBodies.send(exchange.response(), Status.OK_200,
         new PredictResponse(labels, perClass, model.name(), Integer.toString(model.version())));
   }
 

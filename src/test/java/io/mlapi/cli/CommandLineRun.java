@@ -1,6 +1,6 @@
 package io.mlapi.cli;
 
-import io.mlapi.model.TestModels;
+import io.mlapi.ModelFixtures;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 
@@ -9,7 +9,7 @@ record CommandLineRun(int exitCode, String out, String err) {
   static CommandLineRun run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = MlapiCommand.commandLine(TestModels.CLOCK, new PrintWriter(out, true), new PrintWriter(err, true))
+    int code = MlapiCommand.commandLine(ModelFixtures.CLOCK, new PrintWriter(out, true), new PrintWriter(err, true))
         .execute(args);
     return new CommandLineRun(code, out.toString(), err.toString());
   }

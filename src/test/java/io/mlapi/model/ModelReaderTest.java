@@ -3,6 +3,7 @@ package io.mlapi.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mlapi.ModelFixtures;
 import io.mlapi.data.DatasetReader;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -21,7 +22,7 @@ class ModelReaderTest {
   @BeforeEach
   void writeModel() {
     model = dir.resolve("iris").resolve("1");
-    new ModelWriter().writeNew(TestModels.tutorial(1), model);
+    new ModelWriter().writeNew(ModelFixtures.iris(1), model);
   }
 
   private void edit(String file, String from, String to) throws IOException {
@@ -41,7 +42,7 @@ class ModelReaderTest {
     assertThat(loaded.score()).isEqualTo(0.7);
     double[][] rows = DatasetReader.iris().features();
     assertThat(loaded.predict(rows, false, false).classes())
-        .containsExactly(TestModels.tutorial(1).predict(rows, false, false).classes());
+        .containsExactly(ModelFixtures.iris(1).predict(rows, false, false).classes());
   }
 
   @Test

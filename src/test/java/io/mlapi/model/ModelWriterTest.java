@@ -3,6 +3,7 @@ package io.mlapi.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mlapi.ModelFixtures;
 import io.mlapi.data.DatasetReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,7 +33,7 @@ class ModelWriterTest {
   @Test
   void replaceThenRead_roundTripsCardAndPredictions() {
     Path link = dir.resolve("iris");
-    Model trained = TestModels.tutorial(1);
+    Model trained = ModelFixtures.iris(1);
 
     Model written = new ModelWriter().replace(trained, link);
     Model read = ModelReader.read(link);
@@ -49,9 +50,9 @@ class ModelWriterTest {
   @Test
   void replace_existingModel_switchesTheLinkAndRemovesTheOldVersion() throws IOException {
     Path link = dir.resolve("iris");
-    new ModelWriter().replace(TestModels.tutorial(1), link);
+    new ModelWriter().replace(ModelFixtures.iris(1), link);
 
-    new ModelWriter().replace(TestModels.linearStratified(2), link);
+    new ModelWriter().replace(ModelFixtures.linearStratified(2), link);
 
     assertThat(ModelReader.read(link).version()).isEqualTo(2);
     assertThat(ModelReader.read(link).card().parameters().kernel()).isEqualTo("linear");
@@ -63,21 +64,21 @@ class ModelWriterTest {
   @ValueSource(strings = {"model.libsvm", "test.csv", "model.json", "publish", "switch"})
   void replace_writerDiesAtAnyStep_previousModelStaysIntact(String step) throws IOException {
     Path link = dir.resolve("iris");
-    new ModelWriter().replace(TestModels.tutorial(1), link);
+    new ModelWriter().replace(ModelFixtures.iris(1), link);
 
     ModelWriter dying = new ModelWriter(s -> {
       if (s.equals(step)) {
         throw new Crash();
       }
     });
-    assertThatThrownBy(() -> dying.replace(TestModels.linearStratified(2), link)).isInstanceOf(Crash.class);
+    assertThatThrownBy(() -> dying.replace(ModelFixtures.linearStratified(2), link)).isInstanceOf(Crash.class);
 
     Model survivor = ModelReader.read(link);
     assertThat(survivor.version()).isEqualTo(1);
     assertThat(survivor.score()).isEqualTo(0.7);
 
     // The next writer clears what the dead one left and publishes normally.
-    new ModelWriter().replace(TestModels.linearStratified(2), link);
+    new ModelWriter().replace(ModelFixtures.linearStratified(2), link);
     assertThat(ModelReader.read(link).version()).isEqualTo(2);
     assertThat(entries(dir)).hasSize(3);
   }
@@ -88,7 +89,7 @@ class ModelWriterTest {
     Files.createDirectories(link);
     Files.writeString(link.resolve("clf.joblib"), "precious");
 
-    assertThatThrownBy(() -> new ModelWriter().replace(TestModels.tutorial(1), link))
+    assertThatThrownBy(() -> new ModelWriter().replace(ModelFixtures.iris(1), link))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(link + " is a directory, not a model link written by mlapi; move it away or choose another MODEL_FILE");
     assertThat(link.resolve("clf.joblib")).hasContent("precious");
@@ -96,9 +97,9 @@ class ModelWriterTest {
 
   @Test
   void replace_doesNotTouchAnotherModelsVersionsWithASimilarName() throws IOException {
-    new ModelWriter().replace(TestModels.tutorial(1), dir.resolve("iris-v2"));
-    new ModelWriter().replace(TestModels.tutorial(1), dir.resolve("iris"));
-    new ModelWriter().replace(TestModels.tutorial(2), dir.resolve("iris"));
+    new ModelWriter().replace(ModelFixtures.iris(1), dir.resolve("iris-v2"));
+    new ModelWriter().replace(ModelFixtures.iris(1), dir.resolve("iris"));
+    new ModelWriter().replace(ModelFixtures.iris(2), dir.resolve("iris"));
 
     assertThat(ModelReader.read(dir.resolve("iris-v2")).version()).isEqualTo(1);
   }
@@ -107,10 +108,10 @@ class ModelWriterTest {
   void writeNew_createsTheVersionDirectory_andNeverOverwritesIt() {
     Path version = dir.resolve("iris").resolve("1");
 
-    new ModelWriter().writeNew(TestModels.tutorial(1), version);
+    new ModelWriter().writeNew(ModelFixtures.iris(1), version);
 
     assertThat(ModelReader.read(version).score()).isEqualTo(0.7);
-    assertThatThrownBy(() -> new ModelWriter().writeNew(TestModels.tutorial(1), version))
+    assertThatThrownBy(() -> new ModelWriter().writeNew(ModelFixtures.iris(1), version))
         .hasMessage(version + " exists already; a version is never overwritten, so pick a new one");
   }
 
@@ -123,7 +124,7 @@ class ModelWriterTest {
       }
     });
 
-    assertThatThrownBy(() -> dying.writeNew(TestModels.tutorial(1), version)).isInstanceOf(Crash.class);
+    assertThatThrownBy(() -> dying.writeNew(ModelFixtures.iris(1), version)).isInstanceOf(Crash.class);
 
     assertThat(version).doesNotExist();
     assertThat(entries(dir.resolve("iris"))).allMatch(name -> name.startsWith("."));

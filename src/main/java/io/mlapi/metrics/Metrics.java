@@ -1,0 +1,158 @@
+package io.mlapi.metrics;
+
+import io.mlapi.repository.LoadListener;
+import io.mlapi.repository.ModelStatus;
+import io.mlapi.repository.RepositoryState;
+import io.mlapi.repository.VersionStatus;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The server's Prometheus metrics (docs/metrics.md lists them). One registry per server, no
+ * global state. The request path touches only cached data points: a label set is looked up in a
+ * map of small keys, and its strings are built once, the first time it occurs.
+ */
+public final class Metrics implements LoadListener {
+  /** The Prometheus text format's content type. */
+  public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
+
+  private static final double NANOS_PER_SECOND = 1e9;
+  /** From 100 µs (one Iris row) to 10 s; Prometheus' defaults start at 5 ms, too coarse for inference. */
+  private static final double[] LATENCY_BUCKETS = {
+      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+  private static final double[] LOAD_BUCKETS = {0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120};
+
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+  private final Counter requests;
+  private final Histogram requestDuration;
+  private final Histogram inferenceDuration;
+  private final Gauge inFlight;
+  private final Counter loads;
+  private final Counter loadFailures;
+  private final Histogram loadDuration;
+
+  private final Map<RequestKey, CounterDataPoint> requestPoints = new ConcurrentHashMap<>();
+  private final Map<ModelKey, DistributionDataPoint> inferencePoints = new ConcurrentHashMap<>();
+
+  public Metrics() {
+    requests = Counter.builder().name("mlapi_requests_total")
+        .help("HTTP requests answered, by model, version, endpoint (route template) and status code")
+        .labelNames("model", "version", "endpoint", "status").withoutExemplars().register(registry);
+    requestDuration = Histogram.builder().name("mlapi_request_duration_seconds")
+        .help("Time from a request's arrival to its response, by endpoint")
+        .labelNames("endpoint").classicOnly().classicUpperBounds(LATENCY_BUCKETS).withoutExemplars()
+        .register(registry);
+    inferenceDuration = Histogram.builder().name("mlapi_inference_duration_seconds")
+        .help("Time spent predicting, by model and version (after parsing, before writing the response)")
+        .labelNames("model", "version").classicOnly().classicUpperBounds(LATENCY_BUCKETS).withoutExemplars()
+        .register(registry);
+    inFlight = Gauge.builder().name("mlapi_requests_in_flight")
+        .help("Requests being handled right now").withoutExemplars().register(registry);
+    loads = Counter.builder().name("mlapi_model_loads_total")
+        .help("Model versions loaded and checked successfully").labelNames("model").withoutExemplars()
+        .register(registry);
+    loadFailures = Counter.builder().name("mlapi_model_load_failures_total")
+        .help("Model versions that failed to load or failed their checks (never served)").labelNames("model")
+        .withoutExemplars().register(registry);
+    loadDuration = Histogram.builder().name("mlapi_model_load_duration_seconds")
+        .help("Time to load and check a model version, failed attempts included").labelNames("model")
+        .classicOnly().classicUpperBounds(LOAD_BUCKETS).withoutExemplars().register(registry);
+    JvmMetrics.builder().register(registry);
+  }
+
+  /** Adds {@code mlapi_model_versions{model, state}}, read from {@code repository} at each scrape. */
+  public void watch(Supplier<RepositoryState> repository) {
+    GaugeWithCallback.builder().name("mlapi_model_versions")
+        .help("Versions of each model the repository knows, by state: READY (served), LOADING, UNAVAILABLE")
+        .labelNames("model", "state")
+        .callback(callback -> {
+          for (ModelStatus model : repository.get().models().values()) {
+            Map<VersionStatus.State, Integer> counts = new EnumMap<>(VersionStatus.State.class);
+            for (VersionStatus.State state : VersionStatus.State.values()) {
+              counts.put(state, 0);
+            }
+            model.versions().forEach(version -> counts.merge(version.state(), 1, Integer::sum));
+            counts.forEach((state, count) -> callback.call(count, model.name(), state.name()));
+          }
+        })
+        .register(registry);
+  }
+
+  /** The latency histogram of one endpoint, resolved once when the route is built. */
+  public Endpoint endpoint(String endpoint) {
+    return new Endpoint(endpoint, requestDuration.labelValues(endpoint));
+  }
+
+  public void requestStarted() {
+    inFlight.inc();
+  }
+
+  /**
+   * @param model the model that answered, or {@code ""} (no model, or not one of ours: the label
+   *     never takes a client's text, so its cardinality stays bounded)
+   * @param version the version that answered; 0 with no model
+   */
+  public void requestFinished(Endpoint endpoint, String model, int version, int status, long nanos) {
+    inFlight.dec();
+    endpoint.duration.observe(nanos / NANOS_PER_SECOND);
+    requestPoints.computeIfAbsent(new RequestKey(endpoint.label, model, version, status),
+        key -> requests.labelValues(key.model, versionLabel(key.version), key.endpoint, Integer.toString(key.status)))
+        .inc();
+  }
+
+  public void inference(String model, int version, long nanos) {
+    inferencePoints.computeIfAbsent(new ModelKey(model, version),
+        key -> inferenceDuration.labelValues(key.model, versionLabel(key.version)))
+        .observe(nanos / NANOS_PER_SECOND);
+  }
+
+  @Override
+  public void loaded(String model, int version, long nanos) {
+    loads.labelValues(model).inc();
+    loadDuration.labelValues(model).observe(nanos / NANOS_PER_SECOND);
+  }
+
+  @Override
+  public void failed(String model, int version, long nanos) {
+    loadFailures.labelValues(model).inc();
+    loadDuration.labelValues(model).observe(nanos / NANOS_PER_SECOND);
+  }
+
+  /** Writes every metric in the Prometheus text format. */
+  public void write(OutputStream out) throws IOException {
+    writer.write(out, registry.scrape());
+  }
+
+  private static String versionLabel(int version) {
+    return version == 0 ? "" : Integer.toString(version);
+  }
+
+  /** An endpoint's label and its latency histogram. */
+  public static final class Endpoint {
+    private final String label;
+    private final DistributionDataPoint duration;
+
+    private Endpoint(String label, DistributionDataPoint duration) {
+      this.label = label;
+      this.duration = duration;
+    }
+  }
+
+  private record RequestKey(String endpoint, String model, int version, int status) {}
+
+  private record ModelKey(String model, int version) {}
+}

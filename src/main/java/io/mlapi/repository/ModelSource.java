@@ -1,0 +1,25 @@
+package io.mlapi.repository;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.NavigableMap;
+
+/** Where the repository finds model versions: scanned again on every poll. */
+public interface ModelSource {
+  /**
+   * Model name to its versions on disk, each a directory {@link io.mlapi.model.ModelReader} reads.
+   *
+   * @throws IOException or an unchecked exception when the source cannot be read at all; the
+   *     repository then keeps serving what it has
+   */
+  Map<String, NavigableMap<Integer, VersionDir>> scan() throws IOException;
+
+  /**
+   * A version directory as the scan saw it.
+   *
+   * @param fingerprint changes whenever the directory's files change (names, sizes, modification
+   *     times): a changed version is loaded again, an unchanged broken one is not retried
+   */
+  record VersionDir(Path dir, String fingerprint) {}
+}

@@ -1,0 +1,47 @@
+package io.mlapi.server;
+
+import io.mlapi.Http;
+import io.mlapi.metrics.Metrics;
+import io.mlapi.repository.ModelRepository;
+import io.mlapi.repository.RepositoryDirectory;
+import io.mlapi.repository.VersionPolicies;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+/** A real server on a free port over a repository directory, as {@code mlapi serve} wires it. */
+final class TestServer implements AutoCloseable {
+  static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC);
+
+  final ModelRepository repository;
+  final Metrics metrics = new Metrics();
+  final MlapiServer server;
+  final Http http;
+  final StringWriter accessLog = new StringWriter();
+
+  /** Serves {@code root} after one poll, with {@code config} (its port is ignored: 0). */
+  TestServer(Path root, ServerConfig config) {
+    this(root, config, null, true);
+  }
+
+  TestServer(Path root, ServerConfig config, String defaultModel, boolean poll) {
+    repository = new ModelRepository(new RepositoryDirectory(root), VersionPolicies.latest(), metrics, defaultModel);
+    metrics.watch(repository::state);
+    if (poll) {
+      repository.poll();
+    }
+    ServerConfig onFreePort = new ServerConfig("127.0.0.1", 0, config.maxRequestBytes(), config.maxRows(),
+        config.requestTimeout(), config.drainDelay(), config.gracePeriod(), config.adminToken(), config.accessLog());
+    server = MlapiServer.start(onFreePort, new InferenceService(repository, metrics, config.maxRows()), metrics,
+        new PrintWriter(accessLog, true), CLOCK);
+    http = new Http(server.port());
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
