@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mlapi.data.CsvReader;
 import io.mlapi.data.DatasetException;
+import io.mlapi.svm.Kernel;
 import io.mlapi.svm.SvcModel;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -68,8 +69,10 @@ public final class ModelReader {
       throw new ModelFormatException(dir + ": " + ModelFiles.LIBSVM + " has " + svm.classCount()
           + " classes but " + ModelFiles.CARD + " names " + card.classes().size());
     }
+    // LIBSVM writes no gamma for the linear kernel, which does not use it: compare it for the others.
+    boolean gammaMatters = svm.kernel() != Kernel.LINEAR;
     if (!svm.kernel().label().equals(card.parameters().kernel())
-        || Double.compare(svm.gamma(), card.parameters().gammaValue()) != 0) {
+        || gammaMatters && Double.compare(svm.gamma(), card.parameters().gammaValue()) != 0) {
       throw new ModelFormatException(dir + ": " + ModelFiles.LIBSVM + " (kernel " + svm.kernel().label()
           + ", gamma " + svm.gamma() + ") does not match " + ModelFiles.CARD + " (kernel "
           + card.parameters().kernel() + ", gamma " + card.parameters().gammaValue() + ")");
