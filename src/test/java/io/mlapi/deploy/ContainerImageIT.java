@@ -63,7 +63,8 @@ class ContainerImageIT {
   private final Podman podman = new Podman(PROJECT);
   private final String tag = UUID.randomUUID().toString().substring(0, 8);
   private final HttpClient http = HttpClient.newHttpClient();
-  private final List<String> cleanups = new ArrayList<>();
+  /** podman commands that remove what the tests started, run at the end whatever happened. */
+  private final List<List<String>> cleanups = new ArrayList<>();
   private String image;
 
   @BeforeAll
@@ -98,8 +99,8 @@ class ContainerImageIT {
 
   @AfterAll
   void removeEverything() {
-    for (String cleanup : cleanups.reversed()) {
-      podman.removeQuietly(cleanup.split(" "));
+    for (List<String> cleanup : cleanups.reversed()) {
+      podman.removeQuietly(cleanup.toArray(String[]::new));
     }
     if (image != null) {
       podman.removeQuietly("rmi", "-f", image);
@@ -153,7 +154,7 @@ class ContainerImageIT {
     podman.run("run", "-d", "--name", name, "--read-only", "--read-only-tmpfs=false",
         "--tmpfs", "/tmp:rw,size=64m,mode=1777", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
         "-p", "127.0.0.1::5000", image);
-    cleanups.add("rm -f -t 0 " + name);
+    cleanups.add(List.of("rm", "-f", "-t", "0", name));
     int port = publishedPort(name, 5000);
     awaitReady(port, name);
     report("container start until /readyz answers 200", start);
@@ -183,7 +184,7 @@ class ContainerImageIT {
     String name = "mlapi-it-mounted-" + tag;
     podman.run("run", "-d", "--name", name, "--read-only", "--tmpfs", "/tmp",
         "-v", models + ":" + ServeContainer.IMAGE_MODEL_DIR + ":ro", "-p", "127.0.0.1::5000", image);
-    cleanups.add("rm -f -t 0 " + name);
+    cleanups.add(List.of("rm", "-f", "-t", "0", name));
     int port = publishedPort(name, 5000);
     awaitReady(port, name);
     assertThat(get(port, "/score")).isEqualTo("{\"score\":" + linear.score() + "}");
@@ -223,7 +224,7 @@ class ContainerImageIT {
 
     long start = System.nanoTime();
     podman.run("kube", "play", yaml.toString());
-    cleanups.add("kube down " + yaml);
+    cleanups.add(List.of("kube", "down", yaml.toString()));
     Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
     String podName = deployment.getMetadata().getName() + "-pod-0";
     String containerName = podName + "-" + container.getName();
@@ -267,7 +268,7 @@ class ContainerImageIT {
     YAML.writeValue(yaml.toFile(), pod);
 
     podman.run("kube", "play", yaml.toString());
-    cleanups.add("kube down " + yaml);
+    cleanups.add(List.of("kube", "down", yaml.toString()));
     String containerName = pod.getMetadata().getName() + "-" + container.getName();
     awaitProbe(containerName, container.getReadinessProbe(), null);
     assertThat(get(hostPort, "/score")).isEqualTo("{\"score\":" + poly.score() + "}");
@@ -299,10 +300,13 @@ class ContainerImageIT {
 
   private void awaitReady(int port, String container) {
     Poll.until("GET /readyz answering 200 from " + container, Duration.ofSeconds(60), () -> {
+      if (status(port, "/readyz") == 200) {
+        return Optional.of(true);
+      }
       assertThat(podman.run("inspect", "--format", "{{.State.Running}}", container))
           .as("%s is running; its log:%n%s", container, logs(container))
           .isEqualTo("true");
-      return status(port, "/readyz") == 200 ? Optional.of(true) : Optional.empty();
+      return Optional.empty();
     });
   }
 

@@ -11,7 +11,7 @@ import java.util.function.Supplier;
  * is not an event they can subscribe to.
  */
 final class Poll {
-  private static final Duration INTERVAL = Duration.ofMillis(100);
+  private static final Duration INTERVAL = Duration.ofMillis(200);
 
   private Poll() {}
 
