@@ -6,12 +6,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.mlapi.data.DatasetReader;
 import io.mlapi.data.Split;
 import io.mlapi.model.MlapiVersion;
@@ -56,6 +62,8 @@ class ContainerImageIT {
   /** What `mlapi serve` answers on /score for the tutorial's model, baked into the image. */
   private static final double TUTORIAL_SCORE = 0.7;
   private static final long LIMIT_BYTES = 200L * 1000 * 1000;
+  /** The image's user (pom.xml image.user). */
+  private static final long IMAGE_UID = 65532;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final YAMLMapper YAML = new YAMLMapper();
 
@@ -159,7 +167,7 @@ class ContainerImageIT {
     report("container start until /readyz answers 200", start);
 
     assertThat(get(port, "/score")).isEqualTo("{\"score\":" + TUTORIAL_SCORE + "}");
-    assertThat(podman.run("exec", name, "id", "-u")).isEqualTo("65532");
+    assertThat(podman.run("exec", name, "id", "-u")).isEqualTo(Long.toString(IMAGE_UID));
     assertThat(logs(name)).contains("from " + ServeContainer.IMAGE_MODEL_DIR + "/iris");
 
     start = System.nanoTime();
@@ -233,7 +241,7 @@ class ContainerImageIT {
     assertThat(podman.run("pod", "inspect", "--format", "{{.State}}", podName)).isEqualTo("Running");
     JsonNode inspect = JSON.readTree(podman.run("container", "inspect", containerName)).get(0);
     assertThat(inspect.path("HostConfig").path("ReadonlyRootfs").asBoolean()).as("read-only root").isTrue();
-    assertThat(inspect.path("Config").path("User").asText()).startsWith("65532");
+    assertThat(inspect.path("Config").path("User").asText()).startsWith(Long.toString(IMAGE_UID));
     assertThat(inspect.path("EffectiveCaps")).as("capabilities").isEmpty();
     // podman turns the liveness probe into a health check (curl in the container); run it once.
     assertThat(podman.command("healthcheck", "run", containerName).run().ok())
@@ -249,29 +257,81 @@ class ContainerImageIT {
     KServe.ServingRuntime runtime = Kustomize.render("kserve").only(KServe.ServingRuntime.class);
     Container container = runtime.spec().containers().get(0);
     ServeContainer server = ServeContainer.of(container).orElseThrow();
+    assertThat(container.getPorts()).extracting(ContainerPort::getContainerPort).containsExactly(server.port());
     Model poly = trainIris(Kernel.POLY, Files.createDirectories(temp.resolve("storage")).resolve("iris"));
-    int hostPort = freePort();
     // What KServe makes of the runtime: its container in a pod, the model's storage on /mnt/models.
-    container.setImage(image);
-    container.getPorts().get(0).setHostPort(hostPort);
-    container.getPorts().get(0).setHostIP("127.0.0.1");
     container.getVolumeMounts().add(new VolumeMountBuilder().withName("kserve-model")
         .withMountPath(server.modelPath()).withReadOnly(true).build());
-    Pod pod = new PodBuilder().withNewMetadata().withName("mlapi-it-kserve-" + tag).endMetadata()
-        .withNewSpec().withContainers(container).withVolumes(runtime.spec().volumes())
-        .addToVolumes(new VolumeBuilder().withName("kserve-model").withNewHostPath()
-            .withPath(temp.resolve("storage/iris").toString()).withType("Directory").endHostPath().build())
-        .endSpec().build();
-    assertThat(container.getPorts()).extracting(p -> p.getContainerPort()).containsExactly(server.port());
-    Path yaml = WORK.resolve("kube-kserve.yaml");
-    YAML.writeValue(yaml.toFile(), pod);
+    int hostPort = publishOnLoopback(container);
+    PodSpec pod = new PodSpecBuilder().withContainers(container).withVolumes(runtime.spec().volumes())
+        .addToVolumes(hostPathVolume("kserve-model", temp.resolve("storage/iris"))).build();
 
+    String name = playPod("mlapi-it-kserve-" + tag, pod);
+    awaitProbe(name, container.getReadinessProbe(), null);
+    assertThat(get(hostPort, "/score")).isEqualTo("{\"score\":" + poly.score() + "}");
+  }
+
+  @Test
+  void theTrainingJobTrainsIntoTheClaimAndServeFromClaimServesWhatItWrote(@TempDir Path temp) throws IOException {
+    // podman's volume for a claim is not Kubernetes' (it is root's, and filled from the image), so
+    // a directory owned by the pods' user stands in for the mlapi-models claim in both pods.
+    Path claim = Files.createDirectories(temp.resolve("claim"));
+    makeReadable(temp);
+    Files.setAttribute(claim, "unix:uid", (int) IMAGE_UID);
+    Files.setAttribute(claim, "unix:gid", (int) IMAGE_UID);
+    Kustomize.Rendered training = Kustomize.render("training-job");
+    String claimName = training.only(PersistentVolumeClaim.class).getMetadata().getName();
+
+    PodSpec job = onHostPath(training.only(Job.class).getSpec().getTemplate().getSpec(), claimName, claim);
+    String trainer = playPod("mlapi-it-train-" + tag, job);
+    assertThat(podman.command("wait", trainer).withTimeout(Duration.ofMinutes(2)).run().orFail().strip())
+        .as("exit status of the training Job's container; its log:%n%s", logs(trainer)).isEqualTo("0");
+    assertThat(logs(trainer)).contains("saved to " + ServeContainer.IMAGE_MODEL_DIR + "/iris");
+
+    Deployment deployment = Kustomize.render("training-job/serve-from-claim").only(Deployment.class);
+    PodSpec serving = onHostPath(deployment.getSpec().getTemplate().getSpec(), claimName, claim);
+    Container server = serving.getContainers().get(0);
+    int hostPort = publishOnLoopback(server);
+    String name = playPod("mlapi-it-claim-" + tag, serving);
+    awaitProbe(name, server.getReadinessProbe(), server.getStartupProbe());
+    assertThat(get(hostPort, "/score")).isEqualTo("{\"score\":" + TUTORIAL_SCORE + "}");
+    assertThat(logs(name)).contains("serving iris version 1 from " + ServeContainer.IMAGE_MODEL_DIR + "/iris");
+  }
+
+  /** {@code spec} with this test's image, and the claim's volumes on {@code dir} instead. */
+  private PodSpec onHostPath(PodSpec spec, String claimName, Path dir) {
+    spec.getContainers().forEach(c -> c.setImage(image));
+    spec.setVolumes(spec.getVolumes().stream().map(volume -> volume.getPersistentVolumeClaim() != null
+        && volume.getPersistentVolumeClaim().getClaimName().equals(claimName)
+        ? hostPathVolume(volume.getName(), dir) : volume).toList());
+    return spec;
+  }
+
+  private static Volume hostPathVolume(String name, Path dir) {
+    return new VolumeBuilder().withName(name).withNewHostPath().withPath(dir.toString()).withType("Directory")
+        .endHostPath().build();
+  }
+
+  /** Publishes the container's (first) port on a free loopback port, as the local overlay test does. */
+  private static int publishOnLoopback(Container container) throws IOException {
+    int hostPort = freePort();
+    container.getPorts().get(0).setHostPort(hostPort);
+    container.getPorts().get(0).setHostIP("127.0.0.1");
+    return hostPort;
+  }
+
+  /**
+   * Runs {@code spec} as a pod named {@code name} with {@code podman kube play} (with this test's
+   * image), removed at the end; returns the name of its first container.
+   */
+  private String playPod(String name, PodSpec spec) throws IOException {
+    spec.getContainers().forEach(c -> c.setImage(image));
+    Pod pod = new PodBuilder().withNewMetadata().withName(name).endMetadata().withSpec(spec).build();
+    Path yaml = WORK.resolve(name + ".yaml");
+    YAML.writeValue(yaml.toFile(), pod);
     podman.run("kube", "play", yaml.toString());
     cleanups.add(List.of("kube", "down", yaml.toString()));
-    String containerName = pod.getMetadata().getName() + "-" + container.getName();
-    awaitProbe(containerName, container.getReadinessProbe(), null);
-    assertThat(get(hostPort, "/score")).isEqualTo("{\"score\":" + poly.score() + "}");
-    podman.run("kube", "down", yaml.toString());
+    return name + "-" + spec.getContainers().get(0).getName();
   }
 
   private static Deployment baseDeployment() {
@@ -283,13 +343,18 @@ class ContainerImageIT {
     Model model = new ModelTrainer(Clock.systemUTC()).train(DatasetReader.iris(), Split.tutorial(150, 0.2),
         SvcParameters.scikitLearnDefaults().withKernel(kernel), "iris", 1);
     Model written = new ModelWriter().writeNew(model, dir);
-    try (Stream<Path> paths = Files.walk(dir.getParent().getParent())) {
+    makeReadable(dir.getParent().getParent());
+    return written;
+  }
+
+  /** Opens {@code root} and all below it to the image's user (JUnit makes temporary directories private). */
+  private static void makeReadable(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
       for (Path path : paths.toList()) {
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(
             Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--"));
       }
     }
-    return written;
   }
 
   private int publishedPort(String container, int port) {
