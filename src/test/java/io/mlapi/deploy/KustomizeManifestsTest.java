@@ -257,7 +257,7 @@ class KustomizeManifestsTest {
    * fails until a model is loaded. Checked against the real server, with the real routes.
    */
   @Test
-  void probePathsAreServedAndMeanWhatTheProbeAsks() throws IOException, InterruptedException {
+  void probePathsAreServedAndMeanWhatTheProbeAsks() {
     Set<String> liveness = new TreeSet<>();
     Set<String> readiness = new TreeSet<>();
     for (String dir : directories()) {
@@ -272,11 +272,7 @@ class KustomizeManifestsTest {
     assertThat(liveness).isNotEmpty();
     assertThat(readiness).isNotEmpty();
 
-    ServedModels models = new ServedModels();
-    ServerConfig config = new ServerConfig("127.0.0.1", 0, ServerConfig.DEFAULT_MAX_REQUEST_BYTES,
-        ServerConfig.DEFAULT_MAX_ROWS);
-    try (MlapiServer server = MlapiServer.start(config, new InferenceService(models, config.maxRows()));
-        HttpClient http = HttpClient.newHttpClient()) {
+    try (ProbedServer server = ProbedServer.start(); HttpClient http = HttpClient.newHttpClient()) {
       Function<String, Integer> status = path -> get(http, server.port(), path);
       for (String path : liveness) {
         assertThat(status.apply(path)).as("liveness/startup %s before a model is loaded", path).isEqualTo(200);
@@ -284,14 +280,37 @@ class KustomizeManifestsTest {
       for (String path : readiness) {
         assertThat(status.apply(path)).as("readiness %s before a model is loaded", path).isEqualTo(503);
       }
-      models.publish(new ModelTrainer(Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC))
-          .train(DatasetReader.iris(), Split.tutorial(150, 0.2), SvcParameters.scikitLearnDefaults(), "iris", 1));
+      server.loadTheTutorialModel();
       for (String path : liveness) {
         assertThat(status.apply(path)).as("liveness/startup %s with a model", path).isEqualTo(200);
       }
       for (String path : readiness) {
         assertThat(status.apply(path)).as("readiness %s with a model", path).isEqualTo(200);
       }
+    }
+  }
+
+  /** The real server with its real routes, on a free port, whose model the test loads when it wants. */
+  private record ProbedServer(MlapiServer server, ServedModels models) implements AutoCloseable {
+    static ProbedServer start() {
+      ServedModels models = new ServedModels();
+      ServerConfig config = new ServerConfig("127.0.0.1", 0, ServerConfig.DEFAULT_MAX_REQUEST_BYTES,
+          ServerConfig.DEFAULT_MAX_ROWS);
+      return new ProbedServer(MlapiServer.start(config, new InferenceService(models, config.maxRows())), models);
+    }
+
+    int port() {
+      return server.port();
+    }
+
+    void loadTheTutorialModel() {
+      models.publish(new ModelTrainer(Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC))
+          .train(DatasetReader.iris(), Split.tutorial(150, 0.2), SvcParameters.scikitLearnDefaults(), "iris", 1));
+    }
+
+    @Override
+    public void close() {
+      server.close();
     }
   }
 
