@@ -46,6 +46,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,17 +74,24 @@ class ContainerImageIT {
   /** podman commands that remove what the tests started, run at the end whatever happened. */
   private final List<List<String>> cleanups = new ArrayList<>();
   private String image;
+  private Optional<String> skipReason = Optional.empty();
 
   @BeforeAll
   void buildAndLoadTheImage() throws IOException {
-    skipIf(podman.whyUnusable());
+    skipReason = podman.whyUnusable();
+    if (skipReason.isPresent()) {
+      announceSkip();
+      return;
+    }
     Files.createDirectories(WORK);
 
     long start = System.nanoTime();
     Command.Result base = Command.of(PROJECT.resolve("scripts/image-base").toString())
         .withTimeout(Duration.ofMinutes(10)).run();
     if (base.exitCode() == 3) {
-      skipIf(Optional.of("the base image cannot be made here: " + base.stderr().strip()));
+      skipReason = Optional.of("the base image cannot be made here: " + base.stderr().strip());
+      announceSkip();
+      return;
     }
     Path baseArchive = Path.of(base.orFail().strip());
     report("base image (scripts/image-base, cached after the first run)", start);
@@ -101,7 +109,14 @@ class ContainerImageIT {
     podman.run("load", "-q", "-i", archive.toString());
     image = "localhost/mlapi-it:" + tag;
     report("podman load", start);
-    skipIf(podman.whyContainersCannotRun(image));
+    skipReason = podman.whyContainersCannotRun(image);
+    skipReason.ifPresent(why -> announceSkip());
+  }
+
+  /** Each test is reported skipped, with the reason, rather than the class vanishing from the counts. */
+  @BeforeEach
+  void skipWherePodmanCannotRun() {
+    skipReason.ifPresent(Assumptions::abort);
   }
 
   @AfterAll
@@ -115,12 +130,9 @@ class ContainerImageIT {
     http.close();
   }
 
-  private static void skipIf(Optional<String> reason) {
-    reason.ifPresent(why -> {
-      // Loud on purpose: a skipped container test must never pass for a green one.
-      System.err.println("\n*** SKIPPED container tests (ContainerImageIT): " + why + "\n");
-      Assumptions.abort(why);
-    });
+  private void announceSkip() {
+    // Loud on purpose: skipped container tests must never pass for green ones.
+    System.err.println("\n*** SKIPPED container tests (ContainerImageIT): " + skipReason.orElseThrow() + "\n");
   }
 
   private static void report(String what, long startNanos) {
