@@ -53,8 +53,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real image, built by Jib from the Maven build on a base made here (scripts/image-base), run
- * by podman the way Kubernetes runs it, and the rendered local overlay and KServe runtime run by
- * {@code podman kube play}. Skipped, loudly, only where podman cannot run containers at all.
+ * by podman the way Kubernetes runs it, and the rendered local overlay, KServe runtime, training
+ * Job and serve-from-claim pods run by {@code podman kube play}. Skipped, loudly and counted, only
+ * where podman cannot run containers or the base cannot be made (not root, no debootstrap).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ContainerImageIT {
