@@ -190,9 +190,9 @@ public final class SvcModel {
    * is used with.
    */
   public static final class Scratch {
-    private final double[] kernelValues;
-    private final double[] decision;
-    private final int[] votes;
+    final double[] kernelValues;
+    final double[] decision;
+    final int[] votes;
 
     private Scratch(int supportVectors, int pairs, int classes) {
       this.kernelValues = new double[supportVectors];
@@ -215,10 +215,15 @@ public final class SvcModel {
    * {@code svm_predict_values} and its one-vs-one vote, without allocating.
    */
   public int predict(double[] x, Scratch scratch) {
+    kernelValues(x, scratch.kernelValues);
+    return vote(scratch);
+  }
+
+  /** The decision values and the one-vs-one vote, from the kernel values in {@code scratch}. */
+  int vote(Scratch scratch) {
     double[] kernelValues = scratch.kernelValues;
     double[] decision = scratch.decision;
     int[] votes = scratch.votes;
-    kernelValues(x, kernelValues);
     Arrays.fill(votes, 0);
     int p = 0;
     for (int i = 0; i < classes; i++) {
@@ -279,6 +284,11 @@ public final class SvcModel {
     return probabilities;
   }
 
+  /** The support vectors, feature-major, for benchmarks of other layouts; not to be changed. */
+  double[] featureMajorSupportVectors() {
+    return supportVectors;
+  }
+
   /** LIBSVM's model, for tests and benchmarks that hold the dense path to LIBSVM's own. */
   svm_model libsvm() {
     return libsvm;
@@ -306,7 +316,7 @@ public final class SvcModel {
    * feature over all support vectors, so each vector's sum adds its features in LIBSVM's order
    * (bit-identical results) while consecutive iterations are independent (SIMD-friendly).
    */
-  private void kernelValues(double[] x, double[] values) {
+  void kernelValues(double[] x, double[] values) {
     int l = supportVectorCount;
     double[] sv = supportVectors;
     Arrays.fill(values, 0, l, 0.0);
