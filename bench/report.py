@@ -102,7 +102,8 @@ def http_table(results, rows):
 def jmh_table(jmh):
     names = {"libsvmOneRow": "LIBSVM `svm_predict`, one row", "denseOneRow": "dense (shipped), one row",
              "libsvmBatch": "LIBSVM `svm_predict`, batch of 1000", "denseBatch": "dense (shipped), batch of 1000",
-             "rowMajorBatch": "dense row-major (before), batch", "vectorBatch": "Vector API, scalar exp, batch",
+             "rowMajorBatch": "dense row-major (before), batch", "blockedBatch": "plain Java, 4 vectors in registers, batch",
+             "vectorBatch": "Vector API, scalar exp, batch",
              "vectorExpBatch": "Vector API with vector exp, batch"}
     models = sorted({r["model"] for r in jmh["results"]})
     lines = ["| Variant | " + " | ".join("%s ns/row" % m for m in models) + " | " +

@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Predicting one row, and a batch of {@link #BATCH} rows (reported per row), four ways:
+ * Predicting one row, and a batch of {@link #BATCH} rows (reported per row), several ways:
  *
  * <ul>
  *   <li>{@code libsvm}: LIBSVM's own {@code svm_predict} on its linked {@code svm_node}s;
@@ -34,6 +34,8 @@ import org.openjdk.jmh.infra.Blackhole;
  *       auto-vectorised by C2, bit-identical to LIBSVM (what mlapi ships);
  *   <li>{@code rowMajor}: the dense layout mlapi had before (one support vector after the other,
  *       one sequential sum per vector), also bit-identical;
+ *   <li>{@code blocked}: plain Java over the feature-major layout, four support vectors at a time
+ *       with their sums kept in registers, bit-identical;
  *   <li>{@code vector}: the JDK Vector API over the feature-major layout with scalar
  *       {@link Math#exp}, bit-identical; and {@code vectorExp}, which also takes the exponential
  *       with the Vector API (SVML), faster but no longer bit-identical: {@link #setUp} prints by
@@ -90,17 +92,18 @@ public class PredictBenchmark {
     for (double[] x : rows) {
       int expected = (int) svm.svm_predict(svc.libsvm(), SvcModel.nodes(x));
       double[] decision = svc.libsvmDecisionValues(x);
-      for (int variant = 0; variant < 4; variant++) {
+      for (int variant = 0; variant < 5; variant++) {
         int predicted = switch (variant) {
           case 0 -> svc.predict(x, scratch);
           case 1 -> rowMajor(x);
-          case 2 -> vector(x);
+          case 2 -> blocked(x);
+          case 3 -> vector(x);
           default -> vectorExp(x);
         };
-        if (variant < 3 && (predicted != expected || !Arrays.equals(scratch.decision, decision))) {
+        if (variant < 4 && (predicted != expected || !Arrays.equals(scratch.decision, decision))) {
           throw new IllegalStateException("variant " + variant + " is not bit-identical to LIBSVM");
         }
-        if (variant == 3) {
+        if (variant == 4) {
           classesDiffering += predicted == expected ? 0 : 1;
           for (int p = 0; p < decision.length; p++) {
             maxDifference = Math.max(maxDifference, Math.abs(scratch.decision[p] - decision[p]));
@@ -154,6 +157,14 @@ public class PredictBenchmark {
 
   @Benchmark
   @OperationsPerInvocation(BATCH)
+  public void blockedBatch(Blackhole out) {
+    for (double[] x : rows) {
+      out.consume(blocked(x));
+    }
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
   public void vectorBatch(Blackhole out) {
     for (double[] x : rows) {
       out.consume(vector(x));
@@ -179,6 +190,48 @@ public class PredictBenchmark {
         sum += d * d;
       }
       values[i] = Math.exp(-svc.gamma() * sum);
+    }
+    return svc.vote(scratch);
+  }
+
+  /** Plain Java, four support vectors at a time with their sums in registers: each in LIBSVM's order. */
+  private int blocked(double[] x) {
+    double[] sv = svc.featureMajorSupportVectors();
+    double[] values = scratch.kernelValues;
+    int l = values.length;
+    int features = svc.featureCount();
+    int i = 0;
+    for (; i + 4 <= l; i += 4) {
+      double s0 = 0;
+      double s1 = 0;
+      double s2 = 0;
+      double s3 = 0;
+      for (int f = 0, base = i; f < features; f++, base += l) {
+        double xf = x[f];
+        double d0 = xf - sv[base];
+        double d1 = xf - sv[base + 1];
+        double d2 = xf - sv[base + 2];
+        double d3 = xf - sv[base + 3];
+        s0 += d0 * d0;
+        s1 += d1 * d1;
+        s2 += d2 * d2;
+        s3 += d3 * d3;
+      }
+      values[i] = s0;
+      values[i + 1] = s1;
+      values[i + 2] = s2;
+      values[i + 3] = s3;
+    }
+    for (; i < l; i++) {
+      double sum = 0;
+      for (int f = 0; f < features; f++) {
+        double d = x[f] - sv[f * l + i];
+        sum += d * d;
+      }
+      values[i] = sum;
+    }
+    for (int k = 0; k < l; k++) {
+      values[k] = Math.exp(-svc.gamma() * values[k]);
     }
     return svc.vote(scratch);
   }
