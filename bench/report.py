@@ -147,9 +147,10 @@ def chart(results, rows):
             rps.append(r["rps"] if r else 0)
             p50.append(r["latency_us"]["p50"] / 1000 if r else 0)
             p99.append(r["latency_us"]["p99"] / 1000 if r else 0)
-        left.barh(ys, rps, height=height, label="%d connections" % c)
-        right.barh(ys, p99, height=height, label="p99, %d connections" % c, alpha=0.45)
-        right.barh(ys, p50, height=height * 0.5, label="p50, %d connections" % c)
+        colour = "C%d" % i
+        left.barh(ys, rps, height=height, color=colour, label="%d connections" % c)
+        right.barh(ys, p99, height=height, color=colour, alpha=0.35, label="p99, %d connections" % c)
+        right.barh(ys, p50, height=height * 0.5, color=colour, label="p50, %d connections" % c)
     for axis in (left, right):
         axis.set_yticks([k + height * (len(connections) - 1) / 2 for k in range(len(labels))])
         axis.set_yticklabels(labels, fontsize=8)

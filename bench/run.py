@@ -201,6 +201,20 @@ def load_test(results, server, endpoint, port, path, settings, method="GET", bod
         results.extend(repeats)
 
 
+def one_server(runs, report, name, label, args, env, port, settings, endpoint="/score", path="/score", method="GET",
+               body=None):
+    """Starts a server, load-tests one endpoint, stops it; returns its peak RSS in KiB."""
+    log("%s: starting" % label)
+    server = Server(name, args, env=env)
+    try:
+        wait_ready(server, port)
+        load_test(runs, label, endpoint, port, path, settings, method, body)
+        report[name + "_command"] = " ".join(server.args)
+        return server.peak_rss_kib()
+    finally:
+        server.stop()
+
+
 def phase_http(settings, report):
     runs = []
     notes = []
@@ -230,38 +244,18 @@ def phase_http(settings, report):
 
     # The same server under the JVM's own defaults (java -jar, no launcher options), for the
     # launcher's heap and collector choice: throughput and peak RSS side by side.
-    log("mlapi with JVM defaults: starting")
-    defaults = Server("mlapi-jvm-defaults", [str(JAVA), "-jar", str(JAR)] + serve)
-    try:
-        wait_ready(defaults, PORTS["mlapi"])
-        load_test(runs, "mlapi, JVM defaults", "/predict 1 row", PORTS["mlapi"], "/predict", settings, "POST", ONE_ROW)
-        report["jvm_defaults_peak_rss_mib"] = defaults.peak_rss_kib() / 1024
-        report["jvm_defaults_command"] = " ".join(defaults.args)
-    finally:
-        defaults.stop()
+    defaults = [str(JAVA), "-jar", str(JAR)] + serve
+    rss = one_server(runs, report, "jvm_defaults", "mlapi, JVM defaults", defaults, None, PORTS["mlapi"],
+                     settings, "/predict 1 row", "/predict", "POST", ONE_ROW)
+    report["jvm_defaults_peak_rss_mib"] = rss / 1024
 
     tutorial_env = {"MODEL_DIR": str(WORK / "sklearn"), "MODEL_FILE": "model.joblib", "HOST": "127.0.0.1"}
-    log("Flask dev server: starting")
-    flask = Server("flask", [PYTHON, str(BENCH / "tutorial" / "api.py")],
-                   env={**tutorial_env, "PORT": str(PORTS["flask"])})
-    try:
-        wait_ready(flask, PORTS["flask"])
-        load_test(runs, "Flask dev server", "/score", PORTS["flask"], "/score", settings)
-        report["flask_command"] = " ".join(flask.args)
-    finally:
-        flask.stop()
+    one_server(runs, report, "flask", "Flask dev server", [PYTHON, str(BENCH / "tutorial" / "api.py")],
+               {**tutorial_env, "PORT": str(PORTS["flask"])}, PORTS["flask"], settings)
+    one_server(runs, report, "gunicorn", "gunicorn, 2 workers",
+               ["gunicorn", "-w", "2", "-b", "127.0.0.1:%d" % PORTS["gunicorn"], "--chdir", str(BENCH / "tutorial"),
+                "api:app"], tutorial_env, PORTS["gunicorn"], settings)
 
-    log("gunicorn: starting")
-    gunicorn = Server("gunicorn", ["gunicorn", "-w", "2", "-b", "127.0.0.1:%d" % PORTS["gunicorn"],
-                                   "--chdir", str(BENCH / "tutorial"), "api:app"], env=tutorial_env)
-    try:
-        wait_ready(gunicorn, PORTS["gunicorn"])
-        load_test(runs, "gunicorn, 2 workers", "/score", PORTS["gunicorn"], "/score", settings)
-        report["gunicorn_command"] = " ".join(gunicorn.args)
-    finally:
-        gunicorn.stop()
-
-    log("nginx: starting")
     static = WORK / "nginx"
     (static / "html").mkdir(parents=True, exist_ok=True)
     (static / "html" / "score").write_bytes(score_body)
@@ -271,13 +265,8 @@ def phase_http(settings, report):
     conf = static / "nginx.conf"
     conf.write_text((BENCH / "nginx.conf").read_text().replace("@PORT@", str(PORTS["nginx"]))
                     .replace("@ROOT@", str(static / "html")).replace("@WORK@", str(static)))
-    nginx = Server("nginx", ["nginx", "-p", str(static), "-c", str(conf), "-g", "daemon off;"])
-    try:
-        wait_ready(nginx, PORTS["nginx"])
-        load_test(runs, "nginx, static file", "/score", PORTS["nginx"], "/score", settings)
-        report["nginx_command"] = " ".join(nginx.args)
-    finally:
-        nginx.stop()
+    one_server(runs, report, "nginx", "nginx, static file", ["nginx", "-p", str(static), "-c", str(conf), "-g",
+                                                             "daemon off;"], None, PORTS["nginx"], settings)
     report["static_score_body"] = score_body.decode()
     report["runs"] = runs
     report["notes"] = notes
