@@ -316,7 +316,7 @@ public final class SvcModel {
    * feature over all support vectors, so each vector's sum adds its features in LIBSVM's order
    * (bit-identical results) while consecutive iterations are independent (SIMD-friendly).
    */
-  void kernelValues(double[] x, double[] values) {
+  private void kernelValues(double[] x, double[] values) {
     int l = supportVectorCount;
     double[] sv = supportVectors;
     Arrays.fill(values, 0, l, 0.0);
