@@ -133,15 +133,7 @@ public final class DatasetReader {
   }
 
   private static Table readNamed(CsvReader csv, String[] header, String target) {
-    Set<String> seen = new HashSet<>();
-    for (int i = 0; i < header.length; i++) {
-      if (header[i].isEmpty()) {
-        throw new DatasetException(csv.file(), 1, i + 1, "the header has an empty column name");
-      }
-      if (!seen.add(header[i])) {
-        throw new DatasetException(csv.file(), 1, i + 1, "column \"" + header[i] + "\" appears twice in the header");
-      }
-    }
+    csv.requireColumnNames(header);
     int targetIndex = target == null ? header.length - 1 : List.of(header).indexOf(target);
     if (targetIndex < 0) {
       throw new DatasetException(csv.file(), 1, 0,
@@ -236,7 +228,7 @@ public final class DatasetReader {
     Map<String, Boolean> distinct = new LinkedHashMap<>();
     labels.forEach(label -> distinct.put(label, Boolean.TRUE));
     List<String> classes = new ArrayList<>(distinct.keySet());
-    boolean numeric = classes.stream().allMatch(label -> CsvReader.DECIMAL.matcher(label).matches());
+    boolean numeric = classes.stream().allMatch(label -> CsvReader.isDecimal(label));
     Comparator<String> byCodePoint = (a, b) -> {
       int i = 0;
       int j = 0;

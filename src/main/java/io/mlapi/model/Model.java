@@ -49,10 +49,9 @@ public final class Model {
       int[] truth) {
     int[] labelOf = classes.stream().mapToInt(labels::indexOf).toArray();
     int[][] matrix = new int[labels.size()][labels.size()];
-    double[] kernelValues = new double[svm.supportVectorCount()];
-    double[] pairs = new double[svm.pairCount()];
+    SvcModel.Scratch scratch = svm.scratch();
     for (int i = 0; i < rows.length; i++) {
-      matrix[truth[i]][labelOf[svm.predict(rows[i], kernelValues, pairs)]]++;
+      matrix[truth[i]][labelOf[svm.predict(rows[i], scratch)]]++;
     }
     return matrix;
   }
@@ -111,12 +110,11 @@ public final class Model {
     int[] classes = new int[rows.length];
     double[][] probability = probabilities ? new double[rows.length][] : null;
     double[][] decision = decisionFunction ? new double[rows.length][] : null;
-    double[] kernelValues = new double[svm.supportVectorCount()];
-    double[] pairs = new double[svm.pairCount()];
+    SvcModel.Scratch scratch = svm.scratch();
     for (int r = 0; r < rows.length; r++) {
-      classes[r] = svm.predict(rows[r], kernelValues, pairs);
+      classes[r] = svm.predict(rows[r], scratch);
       if (decisionFunction) {
-        decision[r] = scikitLearnDecision(pairs, svm.classCount());
+        decision[r] = scikitLearnDecision(scratch.decision(), svm.classCount());
       }
       if (probabilities) {
         probability[r] = svm.probabilities(rows[r]);

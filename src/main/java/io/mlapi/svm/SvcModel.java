@@ -14,9 +14,12 @@ import libsvm.svm_parameter;
  *
  * <p>Classes are the indices {@code 0..classCount()-1}, in scikit-learn's sorted order (the
  * trainer makes LIBSVM's "order of first appearance" coincide with it). Prediction evaluates the
- * kernel over a flat row-major array instead of LIBSVM's linked {@code svm_node}s, with the same
- * operations in the same order, so decision values are bit-identical to {@code svm_predict_values}
- * (a test holds it to that).
+ * kernel over a flat feature-major array instead of LIBSVM's linked {@code svm_node}s: feature by
+ * feature, one pass over all support vectors at a time. Each support vector's sum still takes the
+ * features in LIBSVM's order with the same operations, so decision values are bit-identical to
+ * {@code svm_predict_values} (a test holds it to that), while the inner loop runs across support
+ * vectors with no dependency between iterations, which the JIT compiles to SIMD instructions.
+ * {@code docs/performance.md} has the measurements behind this layout.
  *
  * <p>Instances are immutable and safe to share between threads.
  */
@@ -28,6 +31,7 @@ public final class SvcModel {
   private final double gamma;
   private final double coef0;
   private final int degree;
+  /** Feature-major: feature {@code f} of support vector {@code i} is at {@code f * supportVectorCount + i}. */
   private final double[] supportVectors;
   private final int supportVectorCount;
   private final int[] start;
@@ -47,7 +51,7 @@ public final class SvcModel {
     this.supportVectors = new double[model.l * features];
     for (int i = 0; i < model.l; i++) {
       for (svm_node node : model.SV[i]) {
-        supportVectors[i * features + node.index - 1] = node.value;
+        supportVectors[(node.index - 1) * model.l + i] = node.value;
       }
     }
     this.count = model.nSV.clone();
@@ -181,15 +185,46 @@ public final class SvcModel {
   }
 
   /**
-   * The predicted class of one row. {@code kernelValues} (length {@link #supportVectorCount()})
-   * and {@code decision} (length {@link #pairCount()}) are scratch space, so a caller predicting
-   * many rows allocates nothing per row; {@code decision} holds the row's decision values after.
+   * Scratch space for {@link #predict(double[], Scratch)}, so that predicting many rows allocates
+   * nothing per row. Not thread-safe: one per thread, made by {@link #scratch()} of the model it
+   * is used with.
    */
-  public int predict(double[] x, double[] kernelValues, double[] decision) {
-    for (int i = 0; i < supportVectorCount; i++) {
-      kernelValues[i] = kernel(x, i * features);
+  public static final class Scratch {
+    final double[] kernelValues;
+    final double[] decision;
+    final int[] votes;
+
+    private Scratch(int supportVectors, int pairs, int classes) {
+      this.kernelValues = new double[supportVectors];
+      this.decision = new double[pairs];
+      this.votes = new int[classes];
     }
-    int[] votes = new int[classes];
+
+    /** The one-vs-one decision values of the row last predicted, pairs in the order of {@link #rho()}. */
+    public double[] decision() {
+      return decision;
+    }
+  }
+
+  public Scratch scratch() {
+    return new Scratch(supportVectorCount, pairCount(), classes);
+  }
+
+  /**
+   * The predicted class of one row, leaving its decision values in {@code scratch}: LIBSVM's
+   * {@code svm_predict_values} and its one-vs-one vote, without allocating.
+   */
+  public int predict(double[] x, Scratch scratch) {
+    kernelValues(x, scratch.kernelValues);
+    return vote(scratch);
+  }
+
+  /** The decision values and the one-vs-one vote, from the kernel values in {@code scratch}. */
+  int vote(Scratch scratch) {
+    double[] kernelValues = scratch.kernelValues;
+    double[] decision = scratch.decision;
+    int[] votes = scratch.votes;
+    Arrays.fill(votes, 0);
     int p = 0;
     for (int i = 0; i < classes; i++) {
       for (int j = i + 1; j < classes; j++) {
@@ -225,14 +260,14 @@ public final class SvcModel {
 
   /** The predicted class of one row. */
   public int predict(double[] x) {
-    return predict(x, new double[supportVectorCount], new double[pairCount()]);
+    return predict(x, scratch());
   }
 
   /** LIBSVM's one-vs-one decision values of one row, pairs in the order of {@link #rho()}. */
   public double[] decisionValues(double[] x) {
-    double[] decision = new double[pairCount()];
-    predict(x, new double[supportVectorCount], decision);
-    return decision;
+    Scratch scratch = scratch();
+    predict(x, scratch);
+    return scratch.decision;
   }
 
   /**
@@ -249,7 +284,17 @@ public final class SvcModel {
     return probabilities;
   }
 
-  /** LIBSVM's own decision values, for tests that hold the dense path to it. */
+  /** The support vectors, feature-major, for benchmarks of other layouts; not to be changed. */
+  double[] featureMajorSupportVectors() {
+    return supportVectors;
+  }
+
+  /** LIBSVM's model, for tests and benchmarks that hold the dense path to LIBSVM's own. */
+  svm_model libsvm() {
+    return libsvm;
+  }
+
+  /** LIBSVM's own prediction path, for tests that hold the dense one to it. */
   double[] libsvmDecisionValues(double[] x) {
     double[] decision = new double[pairCount()];
     svm.svm_predict_values(libsvm, nodes(x), decision);
@@ -271,35 +316,48 @@ public final class SvcModel {
     return nodes;
   }
 
-  /** LIBSVM's {@code k_function}, on a dense support vector starting at {@code offset}. */
-  private double kernel(double[] x, int offset) {
+  /**
+   * LIBSVM's {@code k_function} of {@code x} with every support vector. The loops run feature by
+   * feature over all support vectors, so each vector's sum adds its features in LIBSVM's order
+   * (bit-identical results) while consecutive iterations are independent (SIMD-friendly).
+   */
+  private void kernelValues(double[] x, double[] values) {
+    int l = supportVectorCount;
     double[] sv = supportVectors;
-    switch (kernel) {
-      case RBF: {
-        double sum = 0;
-        for (int f = 0; f < features; f++) {
-          double d = x[f] - sv[offset + f];
-          sum += d * d;
+    Arrays.fill(values, 0, l, 0.0);
+    if (kernel == Kernel.RBF) {
+      for (int f = 0, base = 0; f < features; f++, base += l) {
+        double xf = x[f];
+        for (int i = 0; i < l; i++) {
+          double d = xf - sv[base + i];
+          values[i] += d * d;
         }
-        return Math.exp(-gamma * sum);
       }
-      case LINEAR:
-        return dot(x, sv, offset);
-      case POLY:
-        return powi(gamma * dot(x, sv, offset) + coef0, degree);
-      case SIGMOID:
-        return Math.tanh(gamma * dot(x, sv, offset) + coef0);
-      default:
-        throw new AssertionError(kernel);
+      for (int i = 0; i < l; i++) {
+        values[i] = Math.exp(-gamma * values[i]);
+      }
+      return;
     }
-  }
-
-  private double dot(double[] x, double[] sv, int offset) {
-    double sum = 0;
-    for (int f = 0; f < features; f++) {
-      sum += x[f] * sv[offset + f];
+    for (int f = 0, base = 0; f < features; f++, base += l) {
+      double xf = x[f];
+      for (int i = 0; i < l; i++) {
+        values[i] += xf * sv[base + i];
+      }
     }
-    return sum;
+    switch (kernel) {
+      case LINEAR -> { }
+      case POLY -> {
+        for (int i = 0; i < l; i++) {
+          values[i] = powi(gamma * values[i] + coef0, degree);
+        }
+      }
+      case SIGMOID -> {
+        for (int i = 0; i < l; i++) {
+          values[i] = Math.tanh(gamma * values[i] + coef0);
+        }
+      }
+      default -> throw new AssertionError(kernel);
+    }
   }
 
   /** LIBSVM's integer power by squaring (not {@link Math#pow}, whose rounding differs). */

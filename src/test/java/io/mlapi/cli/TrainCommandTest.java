@@ -136,6 +136,23 @@ class TrainCommandTest {
   }
 
   @Test
+  void train_badGammaTestSizeTargetOrDataFile_exit2WithTheReason_andWriteNothing() {
+    assertThat(CommandLineRun.run("train", "--model-dir", dir.toString(), "--gamma", "lots").err())
+        .contains("gamma must be \"scale\", \"auto\" or a positive number, got \"lots\"");
+    assertThat(CommandLineRun.run("train", "--model-dir", dir.toString(), "--gamma", "-1").err())
+        .contains("gamma must be a positive finite number, got -1.0");
+    assertThat(CommandLineRun.run("train", "--model-dir", dir.toString(), "--test-size", "1").err())
+        .contains("test size must be between 0 and 1 (exclusive), got 1.0");
+    assertThat(CommandLineRun.run("train", "--model-dir", dir.toString(), "--target", "colour").err())
+        .contains("--target names a column of --data; the bundled Iris data's is \"species\"");
+    CommandLineRun missing = CommandLineRun.run("train", "--model-dir", dir.toString(), "--data",
+        dir.resolve("x.csv").toString());
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err()).contains(dir.resolve("x.csv") + ": no such file");
+    assertThat(dir.resolve("iris")).doesNotExist();
+  }
+
+  @Test
   void train_overARealDirectory_refusesAndKeepsIt() throws IOException {
     Files.createDirectories(dir.resolve("iris"));
     Files.writeString(dir.resolve("iris/clf.joblib"), "old");

@@ -1,0 +1,399 @@
+"""mlapi's benchmarks, side by side in one run; bench/run.sh installs what they need and calls this.
+
+    bench/run.sh            the full run written to docs/performance.md (about 10 minutes)
+    bench/run.sh --quick    a smoke run: short durations, fewer rows (results still written)
+
+Phases, each on loopback with fixed ports 5301-5305:
+  http     wrk (2 threads; 16 and 64 connections; 10 s after a 5 s warm-up; three times each, the
+           median kept) against mlapi (/score, /predict with 1 and 100 rows, V2 infer if the server
+           has it; /predict once more under the JVM's defaults), the tutorial's Flask app
+           under Flask's dev server and under gunicorn (2 workers), and nginx serving /score's JSON
+           as a static file; then mlapi's peak RSS
+  jmh      bench/jmh.sh: ns per row, one row and batches, LIBSVM vs dense vs Vector API
+  batch    ./mlapi predict vs scikit-learn's SVC.predict on the same 1,000,000 rows and model
+  startup  process start to the first successful GET /score, a new JVM each time: once without the
+           launcher's class cache (AOT cache on JDK 25+, which that start writes), then five times with it
+Results go to bench/results/latest.json, then bench/report.py renders docs/performance.md's
+generated section and docs/performance.png.
+"""
+import argparse
+import datetime
+import http.client
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+WORK = ROOT / "target" / "bench"
+RESULTS = BENCH / "results" / "latest.json"
+JAVA = Path(os.environ.get("JAVA_HOME", "/usr")) / "bin" / "java"
+JAR = ROOT / "target" / "mlapi.jar"
+MLAPI = str(ROOT / "mlapi")  # the launcher, with the JVM options users get
+PYTHON = "/usr/bin/python3"
+PORTS = {"mlapi": 5301, "flask": 5302, "gunicorn": 5303, "nginx": 5304, "startup": 5305}
+ONE_ROW = '{"instances": [[6.1, 2.8, 4.7, 1.2]]}'
+V2_ONE_ROW = ('{"inputs": [{"name": "input-0", "shape": [1, 4], "datatype": "FP64", '
+              '"data": [6.1, 2.8, 4.7, 1.2]}]}')
+
+
+def log(message):
+    print("[bench] " + message, file=sys.stderr, flush=True)
+
+
+def cpu_share():
+    """CPU time over wall time of a fixed single-threaded loop: 1.0 when a core is ours alone, less
+    when other work (here, or other virtual machines on the same host) takes it."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    total = 0
+    for i in range(3_000_000):
+        total += i
+    return round((time.process_time() - cpu) / (time.perf_counter() - wall), 2)
+
+
+def load_now():
+    one, five, fifteen = os.getloadavg()
+    return {"at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "load1": one, "load5": five, "load15": fifteen, "cpu_share": cpu_share()}
+
+
+def output(args, **kwargs):
+    return subprocess.run(args, capture_output=True, text=True, **kwargs)
+
+
+def first_line(text):
+    return text.strip().splitlines()[0] if text.strip() else ""
+
+
+def machine():
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    memory = next((line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal")), "0")
+    python_versions = output([PYTHON, "-c", "import flask, sklearn, numpy, joblib; "
+                              "print(flask.__version__, sklearn.__version__, numpy.__version__, joblib.__version__)"])
+    flask_v, sklearn_v, numpy_v, joblib_v = (python_versions.stdout.split() + ["?"] * 4)[:4]
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(int(memory) / 1024 / 1024, 1),
+        "kernel": platform.release(),
+        "commit": output(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"]).stdout.strip(),
+        "dirty": bool(output(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"]).stdout.strip()),
+        "java": first_line(output([str(JAVA), "-version"]).stderr),
+        "python": first_line(output([PYTHON, "--version"]).stdout),
+        "flask": flask_v, "scikit_learn": sklearn_v, "numpy": numpy_v, "joblib": joblib_v,
+        "gunicorn": first_line(output(["gunicorn", "--version"]).stdout),
+        "nginx": first_line(output(["nginx", "-v"]).stderr),
+        "wrk": first_line(output(["wrk", "-v"]).stdout),
+        "top": "\n".join(output(["top", "-bn1"]).stdout.splitlines()[:12]),
+    }
+
+
+class Server:
+    """A process this script started in its own process group, stopped by that group's id."""
+
+    def __init__(self, name, args, env=None, cwd=None):
+        self.name = name
+        self.args = args
+        self.log = open(WORK / (name + ".log"), "w")
+        self.process = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, cwd=cwd,
+                                        env={**os.environ, **(env or {})}, start_new_session=True)
+
+    def peak_rss_kib(self):
+        """VmHWM of the process and its children (gunicorn's workers, nginx's), in KiB."""
+        total = 0
+        pids = [self.process.pid] + children(self.process.pid)
+        for pid in pids:
+            try:
+                for line in open("/proc/%d/status" % pid):
+                    if line.startswith("VmHWM:"):
+                        total += int(line.split()[1])
+            except FileNotFoundError:
+                pass
+        return total
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.log.close()
+
+
+def children(pid):
+    try:
+        return [int(p) for p in open("/proc/%d/task/%d/children" % (pid, pid)).read().split()]
+    except FileNotFoundError:
+        return []
+
+
+def get(port, path, method="GET", body=None, timeout=5):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        headers = {"Content-Type": "application/json"} if body else {}
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def wait_ready(server, port, path="/score", timeout=120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise SystemExit("%s exited early; see %s" % (server.name, WORK / (server.name + ".log")))
+        try:
+            status, _ = get(port, path, timeout=2)
+            if status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise SystemExit("%s was not ready on port %d within %d s" % (server.name, port, timeout))
+
+
+def wrk(url, connections, seconds, method="GET", body=None):
+    env = {"BENCH_METHOD": method, "BENCH_BODY": ""}
+    if body is not None:
+        body_file = WORK / "body.json"
+        body_file.write_text(body)
+        env["BENCH_BODY"] = str(body_file)
+    args = ["wrk", "-t2", "-c%d" % connections, "-d%ds" % seconds, "--timeout", "10s",
+            "-s", str(BENCH / "wrk-json.lua"), url]
+    result = subprocess.run(args, capture_output=True, text=True, env={**os.environ, **env}, check=True)
+    line = next(l for l in result.stdout.splitlines() if l.startswith("BENCH_JSON "))
+    data = json.loads(line[len("BENCH_JSON "):])
+    data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
+    data["command"] = " ".join(args)
+    return data
+
+
+def load_test(results, server, endpoint, port, path, settings, method="GET", body=None):
+    """wrk at each connection count, `repeats` times; keeps every run, the median one marked."""
+    status, _ = get(port, path, method, body)
+    if status != 200:
+        raise SystemExit("%s %s answered %d before the load test" % (server, path, status))
+    url = "http://127.0.0.1:%d%s" % (port, path)
+    log("%s %s: warm-up %d s" % (server, endpoint, settings["warmup"]))
+    wrk(url, 16, settings["warmup"], method, body)
+    for connections in settings["connections"]:
+        repeats = []
+        for attempt in range(settings["repeats"]):
+            load = load_now()
+            run = wrk(url, connections, settings["seconds"], method, body)
+            run.update(server=server, endpoint=endpoint, connections=connections, load_before=load, median=False)
+            log("%s %s c=%d: %.0f req/s, p50 %.2f ms, p99 %.2f ms, errors %s, cpu share before %.2f" % (
+                server, endpoint, connections, run["rps"], run["latency_us"]["p50"] / 1000,
+                run["latency_us"]["p99"] / 1000, run["errors"], load["cpu_share"]))
+            repeats.append(run)
+        sorted(repeats, key=lambda r: r["rps"])[len(repeats) // 2]["median"] = True
+        results.extend(repeats)
+
+
+def one_server(runs, report, name, label, args, env, port, settings, endpoint="/score", path="/score", method="GET",
+               body=None):
+    """Starts a server, load-tests one endpoint, stops it; returns its peak RSS in KiB."""
+    log("%s: starting" % label)
+    server = Server(name, args, env=env)
+    try:
+        wait_ready(server, port)
+        load_test(runs, label, endpoint, port, path, settings, method, body)
+        report[name + "_command"] = " ".join(server.args)
+        return server.peak_rss_kib()
+    finally:
+        server.stop()
+
+
+def phase_http(settings, report):
+    runs = []
+    notes = []
+    hundred = '{"instances": [%s]}' % ", ".join(["[6.1, 2.8, 4.7, 1.2]"] * 100)
+
+    log("mlapi: starting")
+    serve = ["serve", "--host", "127.0.0.1", "--port", str(PORTS["mlapi"]), "--model-dir", str(WORK / "models")]
+    mlapi = Server("mlapi", [MLAPI] + serve)
+    try:
+        wait_ready(mlapi, PORTS["mlapi"])
+        _, score_body = get(PORTS["mlapi"], "/score")
+        port = PORTS["mlapi"]
+        load_test(runs, "mlapi", "/score", port, "/score", settings)
+        load_test(runs, "mlapi", "/predict 1 row", port, "/predict", settings, "POST", ONE_ROW)
+        load_test(runs, "mlapi", "/predict 100 rows", port, "/predict", settings, "POST", hundred)
+        v2_path = "/v2/models/iris/infer"
+        status, _ = get(port, v2_path, "POST", V2_ONE_ROW)
+        if status == 200:
+            load_test(runs, "mlapi", "V2 infer 1 row", port, v2_path, settings, "POST", V2_ONE_ROW)
+        else:
+            notes.append("V2 infer skipped: POST %s answered %d (the Open Inference Protocol endpoint has not "
+                         "landed in this build)" % (v2_path, status))
+        report["mlapi_peak_rss_mib"] = mlapi.peak_rss_kib() / 1024
+        report["mlapi_command"] = " ".join(mlapi.args)
+    finally:
+        mlapi.stop()
+
+    # The same server under the JVM's own defaults (java -jar, no launcher options), for the
+    # launcher's heap and collector choice: throughput and peak RSS side by side.
+    defaults = [str(JAVA), "-jar", str(JAR)] + serve
+    rss = one_server(runs, report, "jvm_defaults", "mlapi, JVM defaults", defaults, None, PORTS["mlapi"],
+                     settings, "/predict 1 row", "/predict", "POST", ONE_ROW)
+    report["jvm_defaults_peak_rss_mib"] = rss / 1024
+
+    tutorial_env = {"MODEL_DIR": str(WORK / "sklearn"), "MODEL_FILE": "model.joblib", "HOST": "127.0.0.1"}
+    one_server(runs, report, "flask", "Flask dev server", [PYTHON, str(BENCH / "tutorial" / "api.py")],
+               {**tutorial_env, "PORT": str(PORTS["flask"])}, PORTS["flask"], settings)
+    one_server(runs, report, "gunicorn", "gunicorn, 2 workers",
+               ["gunicorn", "-w", "2", "-b", "127.0.0.1:%d" % PORTS["gunicorn"], "--chdir", str(BENCH / "tutorial"),
+                "api:app"], tutorial_env, PORTS["gunicorn"], settings)
+
+    static = WORK / "nginx"
+    (static / "html").mkdir(parents=True, exist_ok=True)
+    (static / "html" / "score").write_bytes(score_body)
+    for path in (WORK, static, static / "html"):
+        path.chmod(0o755)
+    (static / "html" / "score").chmod(0o644)
+    conf = static / "nginx.conf"
+    conf.write_text((BENCH / "nginx.conf").read_text().replace("@PORT@", str(PORTS["nginx"]))
+                    .replace("@ROOT@", str(static / "html")).replace("@WORK@", str(static)))
+    one_server(runs, report, "nginx", "nginx, static file", ["nginx", "-p", str(static), "-c", str(conf), "-g",
+                                                             "daemon off;"], None, PORTS["nginx"], settings)
+    report["static_score_body"] = score_body.decode()
+    report["runs"] = runs
+    report["notes"] = notes
+
+
+def phase_jmh(settings, report):
+    out = WORK / "jmh.json"
+    args = [str(BENCH / "jmh.sh"), "-rf", "json", "-rff", str(out), "-prof", "gc"] + settings["jmh"] + ["PredictBenchmark"]
+    report["load_before"] = load_now()
+    result = subprocess.run(args, capture_output=True, text=True, cwd=ROOT)
+    (WORK / "jmh.log").write_text(result.stdout + result.stderr)
+    if result.returncode != 0:
+        raise SystemExit("JMH failed; see %s" % (WORK / "jmh.log"))
+    report["command"] = " ".join(["bench/jmh.sh"] + args[1:])
+    report["checks"] = sorted(set(re.findall(r"^\[(?:iris|synthetic20)\].*$", result.stdout, re.M)))
+    rows = []
+    for entry in json.loads(out.read_text()):
+        alloc = entry.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {}).get("score")
+        rows.append({"benchmark": entry["benchmark"].rsplit(".", 1)[1], "model": entry["params"]["model"],
+                     "ns": entry["primaryMetric"]["score"], "error": entry["primaryMetric"]["scoreError"],
+                     "bytes_per_op": alloc})
+    report["results"] = rows
+
+
+def timed(args, **kwargs):
+    started = time.perf_counter()
+    result = subprocess.run(args, capture_output=True, text=True, **kwargs)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit("%s failed (%d): %s" % (args[0], result.returncode, result.stderr[-2000:]))
+    return elapsed, result
+
+
+def phase_batch(settings, report):
+    rows = settings["rows"]
+    data = WORK / ("rows-%d.csv" % rows)
+    if not data.exists():
+        log("batch: writing %d rows" % rows)
+        subprocess.run([PYTHON, str(BENCH / "make_rows.py"), str(rows), str(data)], check=True)
+    mlapi_out, sklearn_out = WORK / "mlapi-predictions.csv", WORK / "sklearn-predictions.csv"
+    report["load_before"] = load_now()
+    log("batch: mlapi predict")
+    mlapi_args = [MLAPI, "predict", "--model", str(WORK / "models" / "iris"),
+                  "--input", str(data), "--output", str(mlapi_out), "--progress", "never"]
+    mlapi_wall, mlapi_result = timed(mlapi_args)
+    inside = re.search(r"in ([0-9.]+) s", mlapi_result.stdout)
+    log("batch: scikit-learn")
+    sklearn_args = [PYTHON, str(BENCH / "batch_sklearn.py"), str(WORK / "sklearn" / "model.joblib"), str(data),
+                    str(sklearn_out)]
+    sklearn_wall, sklearn_result = timed(sklearn_args)
+    sklearn = json.loads(sklearn_result.stdout.strip().splitlines()[-1])
+    differing = 0
+    with open(mlapi_out) as a, open(sklearn_out) as b:
+        for line_a, line_b in zip(a, b):
+            differing += line_a.rstrip("\n").rsplit(",", 1)[1] != line_b.rstrip("\n").rsplit(",", 1)[1]
+    report.update(rows=rows, input_mib=data.stat().st_size / 2**20,
+                  mlapi={"wall_s": mlapi_wall, "predict_s": float(inside.group(1)) if inside else None,
+                         "command": " ".join(mlapi_args), "stdout": mlapi_result.stdout.strip()},
+                  sklearn={"wall_s": sklearn_wall, **sklearn, "command": " ".join(sklearn_args)},
+                  predictions_differing=differing)
+    log("batch: mlapi %.2f s wall, scikit-learn %.2f s wall (predict alone %.2f s); %d predictions differ"
+        % (mlapi_wall, sklearn_wall, sklearn["predict_s"], differing))
+
+
+def phase_startup(settings, report):
+    times = []
+    report["load_before"] = load_now()
+    args = [MLAPI, "serve", "--host", "127.0.0.1", "--port", str(PORTS["startup"]), "--model-dir", str(WORK / "models")]
+    for cache in (ROOT / "target" / "mlapi-serve.aot", ROOT / "target" / "mlapi-serve.jsa"):
+        if cache.exists():
+            cache.unlink()  # the first start writes the launcher's class cache; the next ones use it
+    for attempt in range(settings["starts"] + 1):
+        started = time.perf_counter()
+        server = Server("startup", args)
+        try:
+            while True:
+                try:
+                    status, _ = get(PORTS["startup"], "/score", timeout=5)
+                    if status == 200:
+                        break
+                except OSError:
+                    pass
+                if server.process.poll() is not None:
+                    raise SystemExit("mlapi serve exited during the startup test")
+                time.sleep(0.002)
+            times.append(time.perf_counter() - started)
+        finally:
+            server.stop()
+        log("startup %d: %.3f s to the first 200 from /score" % (attempt, times[-1]))
+    report.update(command=" ".join(args), first_s=times[0], seconds=times[1:], median_s=statistics.median(times[1:]),
+                  load_after=load_now())
+
+
+def prepare():
+    WORK.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(WORK / "models", ignore_errors=True)
+    shutil.rmtree(WORK / "sklearn", ignore_errors=True)
+    (WORK / "sklearn").mkdir()
+    subprocess.run([MLAPI, "train", "--model-dir", str(WORK / "models")], check=True, capture_output=True)
+    subprocess.run([PYTHON, str(BENCH / "tutorial" / "train.py")], check=True, capture_output=True,
+                   env={**os.environ, "MODEL_DIR": str(WORK / "sklearn"), "MODEL_FILE": "model.joblib"})
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="a smoke run: short durations, fewer rows")
+    parser.add_argument("--phases", default="http,jmh,batch,startup", help="comma-separated subset to run")
+    args = parser.parse_args()
+    settings = {"warmup": 5, "seconds": 10, "connections": [16, 64], "repeats": 3, "rows": 1_000_000, "starts": 5,
+                "jmh": []}
+    if args.quick:
+        settings.update(warmup=1, seconds=2, repeats=1, rows=100_000, starts=2,
+                        jmh=["-f", "1", "-wi", "1", "-i", "1", "-w", "1s", "-r", "1s"])
+    prepare()
+    # A subset of phases updates the last results in place; each phase records its own time and load.
+    results = json.loads(RESULTS.read_text()) if args.phases != parser.get_default("phases") and RESULTS.exists() else {}
+    results.update({"date": datetime.date.today().isoformat(), "quick": args.quick, "settings": settings,
+                    "machine": machine(), "load_start": load_now()})
+    phases = {"http": phase_http, "jmh": phase_jmh, "batch": phase_batch, "startup": phase_startup}
+    for name in args.phases.split(","):
+        results[name] = {}
+        phases[name](settings, results[name])
+    results["load_end"] = load_now()
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    log("results in %s" % RESULTS.relative_to(ROOT))
+
+
+if __name__ == "__main__":
+    main()

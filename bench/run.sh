@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# mlapi's benchmarks side by side, in one command (not part of ./mvnw -B verify):
+#   bench/run.sh [--quick] [--phases http,jmh,batch,startup]
+# Installs the Debian packages they need, builds target/mlapi.jar, runs bench/run.py (results in
+# bench/results/latest.json), then renders docs/performance.md's tables and docs/performance.png.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+# shellcheck source=scripts/java-home.sh
+. scripts/java-home.sh
+
+packages=(wrk nginx-light python3-flask python3-flask-restful python3-sklearn python3-joblib python3-pandas
+  gunicorn python3-matplotlib curl)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  echo "bench: installing ${missing[*]}" >&2
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+./mvnw -q -B -DskipTests -Djacoco.skip=true package >&2
+/usr/bin/python3 bench/run.py "$@"
+/usr/bin/python3 bench/report.py
