@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 /**
  * The real {@code ./mlapi} launcher as a child process, for tests that need the packaged
  * application: its output captured, the port it listens on read from it, stopped with SIGTERM.
- * Under failsafe, {@code mlapi.it.javaOpts} carries the JaCoCo agent into the child.
+ * Under failsafe, {@code mlapi.it.javaOpts} carries the JaCoCo agent into the child (as
+ * {@code MLAPI_JAVA_OPTS}, which replaces the launcher's own JVM options).
  */
 public final class MlapiProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("mlapi listening on http://[^:]+:(\\d+)");
@@ -44,10 +45,10 @@ public final class MlapiProcess implements AutoCloseable {
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(PROJECT.toFile());
     builder.environment().putAll(env);
+    // Always set, even empty: the launcher's own options would share one class cache in target/
+    // between the tests' processes, and write it (for seconds) as each one exits.
     String javaOpts = System.getProperty("mlapi.it.javaOpts", "");
-    if (!javaOpts.isBlank() && !javaOpts.startsWith("${")) {
-      builder.environment().put("MLAPI_JAVA_OPTS", javaOpts);
-    }
+    builder.environment().putIfAbsent("MLAPI_JAVA_OPTS", javaOpts.startsWith("${") ? "" : javaOpts);
     try {
       return new MlapiProcess(builder.start());
     } catch (IOException e) {
