@@ -1,6 +1,5 @@
 package io.mlapi.server;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import io.helidon.http.Status;
 import io.mlapi.model.Model;
 import io.mlapi.repository.ModelStatus;
@@ -43,7 +42,6 @@ final class ModelCatalogApi {
    * @param scanned whether the first look at the repository is done (before it, the list is empty)
    * @param default_model the model of {@code /score} and {@code /predict}, or null
    */
-  @JsonInclude(JsonInclude.Include.ALWAYS)
   record ModelList(boolean scanned, String default_model, List<ModelEntry> models) {}
 
   /**

@@ -37,20 +37,20 @@ final class StaticFiles {
   private static final Pattern DOC_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}\\.md");
 
   /** A file ready to send: its bytes, content type and strong ETag. */
-  record File(byte[] bytes, String contentType, String etag) {}
+  record Asset(byte[] bytes, String contentType, String etag) {}
 
-  private final File index;
-  private final Map<String, File> assets;
-  private final Map<String, File> docs = new ConcurrentHashMap<>();
+  private final Asset index;
+  private final Map<String, Asset> assets;
+  private final Map<String, Asset> docs = new ConcurrentHashMap<>();
 
-  private StaticFiles(File index, Map<String, File> assets) {
+  private StaticFiles(Asset index, Map<String, Asset> assets) {
     this.index = index;
     this.assets = assets;
   }
 
   /** Reads the console's files from the jar; fails at start, not on a user's first visit, when one is missing. */
   static StaticFiles load() {
-    Map<String, File> assets = new LinkedHashMap<>();
+    Map<String, Asset> assets = new LinkedHashMap<>();
     for (String name : CONSOLE_ASSETS) {
       assets.put(name, required(CONSOLE + name));
     }
@@ -67,7 +67,7 @@ final class StaticFiles {
   /** {@code GET /console/{asset}}: the console's scripts and style. */
   void asset(Exchange exchange) {
     String name = exchange.param("asset");
-    File file = assets.get(name);
+    Asset file = assets.get(name);
     if (file == null) {
       throw new ApiException(404, "the console has no file \"" + Instances.abbreviate(name) + "\"; it has "
           + String.join(", ", CONSOLE_ASSETS));
@@ -78,21 +78,21 @@ final class StaticFiles {
   /** {@code GET /docs/{page}}: a guide ({@code serving.md}, {@code metrics.md}, ...) as plain text. */
   void doc(Exchange exchange) {
     String name = exchange.param("page");
-    File file = DOC_NAME.matcher(name).matches() ? docs.computeIfAbsent(name, StaticFiles::readDoc) : null;
+    Asset file = DOC_NAME.matcher(name).matches() ? docs.computeIfAbsent(name, StaticFiles::readDoc) : null;
     if (file == null) {
       throw new ApiException(404, "no guide named \"" + Instances.abbreviate(name)
-          + "\"; try README.md, serving.md, metrics.md or console.md");
+          + "\"; the guides are README.md and those of docs/, such as serving.md");
     }
     send(exchange, file);
   }
 
   /** A guide from the jar, or {@code null} (not cached, so unknown names cannot fill the cache). */
-  private static File readDoc(String name) {
+  private static Asset readDoc(String name) {
     byte[] bytes = read(DOCS + name);
-    return bytes == null ? null : file(bytes, "text/plain; charset=utf-8");
+    return bytes == null ? null : prepared(bytes, "text/plain; charset=utf-8");
   }
 
-  private static void send(Exchange exchange, File file) {
+  private static void send(Exchange exchange, Asset file) {
     ServerResponse response = exchange.response();
     response.header(HeaderNames.ETAG, file.etag());
     // Revalidate every time (a new mlapi may be behind the same address), at the cost of a 304.
@@ -108,7 +108,7 @@ final class StaticFiles {
     response.status(Status.OK_200).send(file.bytes());
   }
 
-  private static File required(String resource) {
+  private static Asset required(String resource) {
     byte[] bytes = read(resource);
     if (bytes == null) {
       throw new IllegalStateException(resource + " is missing from the jar");
@@ -117,13 +117,13 @@ final class StaticFiles {
     String type = name.endsWith(".html") ? "text/html; charset=utf-8"
         : name.endsWith(".css") ? "text/css; charset=utf-8"
         : "text/javascript; charset=utf-8";
-    return file(bytes, type);
+    return prepared(bytes, type);
   }
 
-  private static File file(byte[] bytes, String contentType) {
+  private static Asset prepared(byte[] bytes, String contentType) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
-      return new File(bytes, contentType, "\"" + HexFormat.of().formatHex(digest, 0, 16) + "\"");
+      return new Asset(bytes, contentType, "\"" + HexFormat.of().formatHex(digest, 0, 16) + "\"");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java has SHA-256", e);
     }

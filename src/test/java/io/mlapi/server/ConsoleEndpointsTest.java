@@ -116,6 +116,8 @@ class ConsoleEndpointsTest {
       assertThat(response.status()).as(page).isEqualTo(404);
       assertThat(response.error()).as(page).startsWith(page.startsWith(".") ? "no such endpoint" : "no guide named ");
     }
+    assertThat(http.get("/docs/nope.md").error())
+        .isEqualTo("no guide named \"nope.md\"; the guides are README.md and those of docs/, such as serving.md");
   }
 
   @Test

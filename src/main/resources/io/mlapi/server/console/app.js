@@ -170,6 +170,8 @@ async function showSelection(focus) {
     if (!answer.ok) {
       card.replaceChildren(heading, commands, h('p', { class: 'error', role: 'alert', text: errorOf(answer) }));
       tryIt.hidden = true;
+      view.shownKey = ''; // so the next refresh tries again
+      view.listText = '';
     } else {
       card.replaceChildren(heading, commands, modelCard(answer.json));
       renderTryIt(answer.json);
