@@ -41,7 +41,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * The web console in real (headless) Chromium against a real {@code ./mlapi serve}: the models
  * and their states, a model card, the form predicting through the public API, errors, live
  * traffic, the repository commands with the admin token, accessibility, and how fast the page is
- * ready (recorded in {@code target/console-timing.txt}, not asserted). Screenshots land in
+ * ready (recorded in {@code target/console-timing.txt}, with only a generous sanity bound). Screenshots land in
  * {@code target/console*.png}.
  *
  * <p>The repository: {@code iris} 1 (the tutorial's model, the default), {@code iris} 2 (corrupt:
