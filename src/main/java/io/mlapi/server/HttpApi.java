@@ -62,6 +62,12 @@ final class HttpApi {
     OpenInferenceApi v2 = new OpenInferenceApi(core, bodies, this::requireReady);
     RepositoryApi repository = new RepositoryApi(core, bodies, config.adminToken());
     OpenApiDocument openApi = OpenApiDocument.load();
+    StaticFiles files = StaticFiles.load();
+    ModelCatalogApi catalog = new ModelCatalogApi(core);
+
+    add(Method.GET, "/", files::index);
+    add(Method.GET, "/console/{asset}", files::asset);
+    add(Method.GET, "/docs/{page}", files::doc);
 
     add(Method.GET, "/healthz", ex -> JsonBodies.send(ex.response(), Status.OK_200, Map.of("status", "alive")));
     add(Method.GET, "/readyz", ex -> {
@@ -81,10 +87,12 @@ final class HttpApi {
     add(Method.GET, "/v2", v2::server);
     add(Method.GET, "/v2/health/live", v2::live);
     add(Method.GET, "/v2/health/ready", v2::ready);
+    add(Method.GET, "/v2/models", catalog::models);
     for (String model : List.of("/v2/models/{name}", "/v2/models/{name}/versions/{version}")) {
       add(Method.GET, model, v2::metadata);
       add(Method.GET, model + "/ready", v2::modelReady);
       add(Method.POST, model + "/infer", v2::infer);
+      add(Method.GET, model + "/card", catalog::card);
     }
     add(Method.POST, "/v2/repository/index", repository::index);
     add(Method.POST, "/v2/repository/models/{name}/load", repository::load);

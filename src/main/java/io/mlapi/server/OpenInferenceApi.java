@@ -150,7 +150,8 @@ final class OpenInferenceApi {
         Integer.toString(model.version()), id.isTextual() ? id.textValue() : exchange.requestId(), tensors));
   }
 
-  private static String version(Exchange exchange) {
+  /** The {@code {version}} of the route, or {@code null} on the routes without one. */
+  static String version(Exchange exchange) {
     return exchange.request().path().pathParameters().contains("version") ? exchange.param("version") : null;
   }
 

@@ -38,7 +38,14 @@ class OpenApiDocumentTest {
       List<HttpApi.Endpoint> ordered = new ArrayList<>(documented);
       ordered.sort((a, b) -> Boolean.compare(a.path().endsWith("/unload"), b.path().endsWith("/unload")));
       for (HttpApi.Endpoint endpoint : ordered) {
-        String path = endpoint.path().replace("{name}", "iris").replace("{version}", "1");
+        String path = endpoint.path();
+        for (JsonNode parameter : document.path("paths").path(endpoint.path()).path(
+            endpoint.method().text().toLowerCase(Locale.ROOT)).path("parameters")) {
+          if (parameter.has("example")) { // e.g. the console's files: {asset} is app.js
+            path = path.replace("{" + parameter.path("name").asText() + "}", parameter.path("example").asText());
+          }
+        }
+        path = path.replace("{name}", "iris").replace("{version}", "1");
         Http.Response response = endpoint.method().equals(Method.GET) ? server.http.get(path)
             : server.http.post(path, "{}");
         assertThat(response.status()).as(endpoint + " answered " + response).isNotIn(404, 405);

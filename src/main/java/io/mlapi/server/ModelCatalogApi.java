@@ -1,0 +1,53 @@
+package io.mlapi.server;
+
+import io.helidon.http.Status;
+import io.mlapi.model.Model;
+import io.mlapi.repository.ModelStatus;
+import io.mlapi.repository.RepositoryState;
+import java.util.List;
+
+/**
+ * What the server holds, read-only and open like the model metadata (the admin token guards the
+ * repository's commands, not what is served): {@code GET /v2/models}, every model with every
+ * version's state, failed ones with their reason, even for a model with no version served (which
+ * the V2 metadata answers with 503); and {@code GET /v2/models/{name}[/versions/{v}]/card}, the
+ * {@code model.json} of a served version. The web console is built on these two.
+ */
+final class ModelCatalogApi {
+  private final InferenceService core;
+
+  ModelCatalogApi(InferenceService core) {
+    this.core = core;
+  }
+
+  void models(Exchange exchange) {
+    RepositoryState state = core.state();
+    List<ModelEntry> models = state.models().values().stream()
+        .map(model -> new ModelEntry(model.name(), model.ready(), model.unloaded(), model.versions().stream()
+            .map(v -> new OpenInferenceApi.VersionState(Integer.toString(v.version()), v.state().name(), v.reason()))
+            .toList()))
+        .toList();
+    JsonBodies.send(exchange.response(), Status.OK_200,
+        new ModelList(state.started(), state.defaultModel(), models));
+  }
+
+  /** The card of the version asked for (the newest served without one): 404 unknown, 503 not served. */
+  void card(Exchange exchange) {
+    Model model = core.model(exchange.param("name"), OpenInferenceApi.version(exchange));
+    exchange.answeredBy(model);
+    JsonBodies.send(exchange.response(), Status.OK_200, model.card());
+  }
+
+  /**
+   * @param scanned whether the first look at the repository is done (before it, the list is empty)
+   * @param default_model the model of {@code /score} and {@code /predict}, or null
+   */
+  record ModelList(boolean scanned, String default_model, List<ModelEntry> models) {}
+
+  /**
+   * @param ready whether a version is served
+   * @param unloaded whether an operator unloaded it (POST /v2/repository/models/{name}/unload)
+   * @param versions newest first
+   */
+  record ModelEntry(String name, boolean ready, boolean unloaded, List<OpenInferenceApi.VersionState> versions) {}
+}

@@ -1,0 +1,474 @@
+// mlapi's web console: the models and versions the server holds, a card per version, a form to
+// try a version through the public V2 API, and live traffic from /metrics. No library: the DOM,
+// fetch and inline SVG. Everything shown comes from the server's public endpoints; text from the
+// server is only ever set as text, never parsed as HTML.
+import { parseMetrics, snapshot, TrafficHistory } from './traffic.js';
+
+const MODELS_EVERY_MS = 5000;
+const METRICS_EVERY_MS = 2000;
+const TRAFFIC_WINDOW_MS = 10000;
+const TRAFFIC_SPAN_MS = 5 * 60 * 1000;
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+const $ = (id) => document.getElementById(id);
+
+/** An element with attributes (on* are listeners, text is textContent) and children. */
+function h(tag, attrs = {}, ...children) {
+  return build(document.createElement(tag), attrs, children);
+}
+
+function svg(tag, attrs = {}, ...children) {
+  return build(document.createElementNS(SVG_NS, tag), attrs, children);
+}
+
+function build(el, attrs, children) {
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === 'text') el.textContent = value;
+    else if (key.startsWith('on')) el.addEventListener(key.slice(2), value);
+    else el.setAttribute(key === 'className' ? 'class' : key, value === true ? '' : String(value));
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child !== null && child !== undefined && child !== false) el.append(child);
+  }
+  return el;
+}
+
+/** A request to this server: {status, ok, json, text}; json is null when the body is not JSON. */
+async function call(method, path, body, headers = {}) {
+  const init = { method, headers: { Accept: 'application/json', ...headers } };
+  if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    init.headers['Content-Type'] = 'application/json';
+  }
+  const response = await fetch(path, init);
+  const text = await response.text();
+  let json = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // not JSON: /metrics, or a proxy's error page
+  }
+  return { status: response.status, ok: response.ok, json, text };
+}
+
+function errorOf(answer) {
+  return (answer.json && answer.json.error) || answer.text || `HTTP ${answer.status}`;
+}
+
+const view = {
+  list: null, // GET /v2/models
+  listText: '',
+  chosen: null, // {name, version} shown
+  shownKey: '', // the version whose card and form are up, with its state
+};
+
+// ---- Models and versions --------------------------------------------------------------------
+
+async function refreshModels() {
+  const [models, ready] = await Promise.all([call('GET', '/v2/models'), call('GET', '/v2/health/ready')]);
+  const badge = $('readiness');
+  badge.textContent = ready.ok ? 'ready' : 'not ready';
+  badge.className = 'state ' + (ready.ok ? 'ready' : 'unavailable');
+  badge.title = ready.ok ? 'GET /v2/health/ready answers 200' : errorOf(ready);
+  if (!models.ok) {
+    $('models').replaceChildren(h('p', { class: 'error', role: 'alert', text: 'GET /v2/models: ' + errorOf(models) }));
+    return;
+  }
+  if (models.text === view.listText) return;
+  view.list = models.json;
+  view.listText = models.text;
+  renderModels();
+  await showSelection(false);
+}
+
+function versionPath(name, version) {
+  return `/v2/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`;
+}
+
+function stateBadge(state) {
+  return h('span', { class: 'state ' + state.toLowerCase(), text: state });
+}
+
+function renderModels() {
+  if (!view.list) return;
+  const { models, scanned, default_model: defaultModel } = view.list;
+  if (!scanned) {
+    $('models').replaceChildren(h('p', { text: 'Loading the models…' }));
+    return;
+  }
+  if (models.length === 0) {
+    $('models').replaceChildren(h('p', { text: 'The repository holds no model yet.' }));
+    return;
+  }
+  const chosen = chosenVersion();
+  $('models').replaceChildren(h('ul', { class: 'models' }, models.map((model) => h('li', { class: 'model' },
+    h('h3', {}, model.name,
+      model.name === defaultModel ? h('span', { class: 'tag', title: 'answers /score and /predict', text: 'default' }) : null,
+      model.unloaded ? h('span', { class: 'tag', text: 'unloaded' }) : null),
+    h('ul', { class: 'versions' }, model.versions.map((v) => {
+      const current = chosen && chosen.name === model.name && chosen.version === v.version;
+      return h('li', {},
+        h('a', { href: `#/${encodeURIComponent(model.name)}/${v.version}`, 'aria-current': current ? 'true' : null },
+          `version ${v.version}`),
+        ' ', stateBadge(v.state),
+        v.reason ? h('p', { class: 'reason', text: v.reason }) : null);
+    }))))));
+}
+
+/**
+ * The version the address asks for (#/name/version), else the one shown (the skip link changes
+ * the address too), else the default model's newest served version, else any.
+ */
+function chosenVersion() {
+  const models = (view.list && view.list.models) || [];
+  const exists = (name, version) => models.some((m) => m.name === name && m.versions.some((v) => v.version === version));
+  const match = /^#\/([^/]+)\/(\d+)$/.exec(location.hash);
+  if (match && exists(decodeURIComponent(match[1]), match[2])) return { name: decodeURIComponent(match[1]), version: match[2] };
+  if (view.chosen && exists(view.chosen.name, view.chosen.version)) return view.chosen;
+  const ordered = [...models].sort((a, b) => (b.name === view.list.default_model) - (a.name === view.list.default_model));
+  for (const model of ordered) {
+    const served = model.versions.find((v) => v.state === 'READY');
+    if (served) return { name: model.name, version: served.version };
+  }
+  const first = ordered.find((m) => m.versions.length > 0);
+  return first ? { name: first.name, version: first.versions[0].version } : null;
+}
+
+function statusOf(name, version) {
+  const model = view.list.models.find((m) => m.name === name);
+  return model && model.versions.find((v) => v.version === version);
+}
+
+/** Shows the chosen version's card and form, unless they are already up (so typing is never lost). */
+async function showSelection(focus) {
+  if (!view.list || !view.list.scanned) return;
+  const chosen = chosenVersion();
+  const status = chosen && statusOf(chosen.name, chosen.version);
+  const key = chosen ? `${chosen.name}/${chosen.version}/${status.state}/${status.reason}` : '';
+  if (key === view.shownKey) return;
+  view.shownKey = key;
+  view.chosen = chosen;
+  const card = $('card');
+  const tryIt = $('try');
+  if (!chosen) {
+    card.replaceChildren();
+    tryIt.hidden = true;
+    return;
+  }
+  const heading = h('h2', { id: 'card-title', tabindex: '-1' }, `${chosen.name}, version ${chosen.version} `,
+    stateBadge(status.state));
+  const commands = repositoryCommands(chosen.name);
+  if (status.state !== 'READY') {
+    card.replaceChildren(heading, commands, h('p', { class: 'not-served' },
+      status.state === 'LOADING' ? 'This version is loading.' : 'This version is not served: ',
+      status.reason ? h('span', { id: 'card-reason', text: status.reason }) : null));
+    tryIt.hidden = true;
+  } else {
+    const answer = await call('GET', versionPath(chosen.name, chosen.version) + '/card');
+    if (view.shownKey !== key) return; // another choice was made meanwhile
+    if (!answer.ok) {
+      card.replaceChildren(heading, commands, h('p', { class: 'error', role: 'alert', text: errorOf(answer) }));
+      tryIt.hidden = true;
+      view.shownKey = ''; // so the next refresh tries again
+      view.listText = '';
+    } else {
+      card.replaceChildren(heading, commands, modelCard(answer.json));
+      renderTryIt(answer.json);
+      tryIt.hidden = false;
+    }
+  }
+  if (focus) heading.focus();
+}
+
+// ---- The model card -------------------------------------------------------------------------
+
+function num(x) {
+  return x === null || x === undefined ? '–' : String(x);
+}
+
+function facts(rows) {
+  return h('dl', { class: 'facts' }, rows.filter(Boolean).map(([term, value]) => [h('dt', { text: term }), h('dd', {}, value)]));
+}
+
+function modelCard(card) {
+  const p = card.parameters;
+  const m = card.metrics;
+  const tested = m.confusionMatrix.flat().reduce((a, b) => a + b, 0);
+  const right = m.confusionMatrix.reduce((sum, row, i) => sum + row[i], 0);
+  return h('div', { class: 'card-body' },
+    h('section', { class: 'panel results', 'aria-labelledby': 'results-h' },
+      h('h3', { id: 'results-h', text: 'Test results' }),
+      h('div', {},
+        h('p', { class: 'accuracy' }, 'Accuracy ', h('strong', { id: 'accuracy', text: num(m.accuracy) }),
+          h('br'), `${right} of ${tested} test rows right`),
+        facts([['Support vectors', card.classes.map((c, i) => `${c} ${m.supportVectors[i]}`).join(', ')]])),
+      confusionMatrix(m.labels, m.confusionMatrix)),
+    h('section', { class: 'panel', 'aria-labelledby': 'algorithm-h' },
+      h('h3', { id: 'algorithm-h', text: 'Algorithm' }),
+      facts([
+        ['Algorithm', card.algorithm],
+        ['Kernel', p.kernel],
+        ['C', num(p.C)],
+        ['gamma', p.gamma === String(p.gammaValue) ? num(p.gammaValue) : `${p.gamma} = ${p.gammaValue}`],
+        p.kernel === 'poly' && ['degree', num(p.degree)],
+        (p.kernel === 'poly' || p.kernel === 'sigmoid') && ['coef0', num(p.coef0)],
+        ['Tolerance', num(p.tol)],
+        ['Shrinking', p.shrinking ? 'yes' : 'no'],
+        ['Probabilities', p.probability ? `yes (seed ${p.seed})` : 'no'],
+      ])),
+    h('section', { class: 'panel', 'aria-labelledby': 'data-h' },
+      h('h3', { id: 'data-h', text: 'Training data' }),
+      facts([
+        ['Source', card.data.source],
+        ['Target column', card.data.target],
+        ['Rows', num(card.data.rows)],
+        ['SHA-256', h('code', { class: 'hash', id: 'data-sha256', text: card.data.sha256 })],
+        ['Split', `${card.split.method}, test size ${card.split.testSize}: ${card.split.trainRows} training rows, `
+          + `${card.split.testRows} test rows` + (card.split.seed === null ? '' : `, seed ${card.split.seed}`)],
+        ['Classes', card.classes.join(', ')],
+      ]),
+      h('table', { class: 'features' },
+        h('caption', { text: 'Features, in input order, with their training range' }),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: 'Feature' }), h('th', { scope: 'col', text: 'min' }),
+          h('th', { scope: 'col', text: 'max' }))),
+        h('tbody', {}, card.features.map((f) => h('tr', {}, h('th', { scope: 'row', text: f.name }),
+          h('td', { text: num(f.min) }), h('td', { text: num(f.max) })))))),
+    h('section', { class: 'panel', 'aria-labelledby': 'provenance-h' },
+      h('h3', { id: 'provenance-h', text: 'Provenance' }),
+      facts([
+        ['Created', h('time', { datetime: card.createdAt, text: card.createdAt })],
+        ['mlapi', card.provenance.mlapi],
+        ['LIBSVM', card.provenance.libsvm],
+        ['Java', card.provenance.java],
+        ['Format', num(card.formatVersion)],
+        card.warnings.length > 0 && ['Warnings', card.warnings.join('; ')],
+        ...Object.entries(card.files).map(([file, sha]) => [file, h('code', { class: 'hash', text: sha })]),
+      ])));
+}
+
+/** sRGB relative luminance, as WCAG defines it. */
+function luminance([r, g, b]) {
+  const linear = (c) => (c / 255 <= 0.03928 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4);
+  return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+}
+
+/**
+ * A heat map cell's colours: light to dark blue by count; black text on light cells, white on
+ * dark, switching where both reach a contrast of at least 4.5.
+ */
+function heat(t) {
+  const low = [239, 243, 255];
+  const high = [8, 48, 107];
+  const rgb = low.map((c, i) => Math.round(c + (high[i] - c) * t));
+  return { background: `rgb(${rgb.join(',')})`, color: luminance(rgb) >= 0.179 ? '#000' : '#fff' };
+}
+
+function confusionMatrix(labels, matrix) {
+  const max = Math.max(1, ...matrix.flat());
+  return h('table', { class: 'confusion', id: 'confusion-matrix' },
+    h('caption', { text: 'Confusion matrix of the test rows: true class by row, predicted class by column' }),
+    h('thead', {}, h('tr', {}, h('td', {}), labels.map((l) => h('th', { scope: 'col', text: l })))),
+    h('tbody', {}, matrix.map((row, i) => h('tr', {}, h('th', { scope: 'row', text: labels[i] }),
+      row.map((count, j) => {
+        const cell = h('td', { text: String(count), title: `true ${labels[i]}, predicted ${labels[j]}: ${count}` });
+        Object.assign(cell.style, heat(count / max));
+        return cell;
+      })))));
+}
+
+// ---- Try it -----------------------------------------------------------------------------------
+
+function renderTryIt(card) {
+  const fields = card.features.map((f, i) => h('div', { class: 'field' },
+    h('label', { for: `feature-${i}`, text: f.name }),
+    h('input', { id: `feature-${i}`, name: f.name, type: 'text', inputmode: 'decimal', autocomplete: 'off',
+      spellcheck: 'false', 'aria-describedby': `feature-${i}-range` }),
+    h('span', { class: 'hint', id: `feature-${i}-range`, text: `training range ${num(f.min)} to ${num(f.max)}` })));
+  const form = h('form', { id: 'try-form', novalidate: true, onsubmit: (event) => {
+    event.preventDefault();
+    predict(card);
+  } },
+  h('fieldset', {}, h('legend', { text: `One row for ${card.name}, version ${card.version}` }), fields),
+  h('button', { type: 'submit', text: 'Predict' }));
+  $('try-body').replaceChildren(form, h('div', { id: 'try-result', 'aria-live': 'polite' }));
+}
+
+/** A field's text as JSON: a number when it reads as one, else the text itself, for the server to refuse. */
+function fieldValue(text) {
+  const trimmed = text.trim();
+  const number = Number(trimmed);
+  return trimmed !== '' && Number.isFinite(number) ? number : trimmed;
+}
+
+/** JSON for people: one line where it fits, else one member per line. */
+function formatJson(value, indent = '') {
+  const compact = JSON.stringify(value);
+  if (value === null || typeof value !== 'object' || compact.length + indent.length <= 72) return compact;
+  const inner = indent + '  ';
+  if (Array.isArray(value)) return `[\n${value.map((v) => inner + formatJson(v, inner)).join(',\n')}\n${indent}]`;
+  const members = Object.entries(value).map(([k, v]) => `${inner}${JSON.stringify(k)}: ${formatJson(v, inner)}`);
+  return `{\n${members.join(',\n')}\n${indent}}`;
+}
+
+function shellQuote(text) {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+async function predict(card) {
+  const values = card.features.map((f, i) => fieldValue($(`feature-${i}`).value));
+  const outputs = [{ name: 'label' }];
+  if (card.parameters.probability) outputs.push({ name: 'predict_proba' });
+  const body = {
+    inputs: [{ name: 'input-0', shape: [1, values.length], datatype: 'FP64', data: values }],
+    outputs,
+  };
+  const path = versionPath(card.name, String(card.version)) + '/infer';
+  const started = performance.now();
+  const answer = await call('POST', path, body);
+  const millis = performance.now() - started;
+
+  const result = [];
+  if (answer.ok) {
+    const output = (name) => answer.json.outputs.find((o) => o.name === name);
+    const label = output('label').data[0];
+    result.push(h('p', { class: 'prediction' }, 'Predicted class ', h('strong', { id: 'predicted', text: label })));
+    const proba = output('predict_proba');
+    if (proba) result.push(probabilityChart(card.classes, proba.data, label));
+  } else {
+    result.push(h('p', { class: 'error', role: 'alert' }, `The server answered ${answer.status}: `,
+      h('span', { id: 'try-error', text: errorOf(answer) })));
+  }
+  const curl = `curl -X POST ${shellQuote(location.origin + path)} -H 'Content-Type: application/json' -d `
+    + shellQuote(JSON.stringify(body));
+  result.push(
+    h('h3', { text: 'Request' }),
+    h('p', {}, h('code', { text: `POST ${path}` })),
+    h('pre', { id: 'try-request', text: formatJson(body) }),
+    h('h3', { text: `Response: ${answer.status} in ${millis.toFixed(1)} ms` }),
+    h('pre', { id: 'try-response', text: answer.json ? formatJson(answer.json) : answer.text }),
+    h('h3', { text: 'The same with curl' }),
+    h('pre', { id: 'try-curl', class: 'wrap', text: curl }));
+  $('try-result').replaceChildren(...result);
+}
+
+function probabilityChart(classes, probabilities, predicted) {
+  const rowHeight = 26;
+  const width = 420;
+  const labelWidth = 110;
+  const barSpace = width - labelWidth - 60;
+  const description = classes.map((c, i) => `${c} ${probabilities[i].toFixed(3)}`).join(', ');
+  return h('figure', { class: 'chart' },
+    h('figcaption', { text: 'Class probabilities' }),
+    svg('svg', { id: 'probabilities', viewBox: `0 0 ${width} ${rowHeight * classes.length}`, role: 'img',
+      'aria-label': `Class probabilities: ${description}` },
+    classes.map((c, i) => {
+      const y = i * rowHeight;
+      const bar = Math.max(1, probabilities[i] * barSpace);
+      return svg('g', { class: c === predicted ? 'bar predicted' : 'bar' },
+        svg('text', { x: labelWidth - 8, y: y + 17, 'text-anchor': 'end', text: c }),
+        svg('rect', { x: labelWidth, y: y + 4, width: bar.toFixed(1), height: rowHeight - 8, 'data-class': c,
+          'data-probability': probabilities[i] }),
+        svg('text', { x: labelWidth + bar + 6, y: y + 17, text: probabilities[i].toFixed(3) }));
+    })));
+}
+
+// ---- Repository commands ----------------------------------------------------------------------
+
+function repositoryCommands(name) {
+  return h('div', { class: 'commands' },
+    h('button', { type: 'button', id: 'unload', onclick: () => command('unload', name), text: `Unload ${name}` }),
+    h('button', { type: 'button', id: 'load', onclick: () => command('load', name), text: `Load ${name}` }));
+}
+
+/** Load or unload through the V2 repository extension, with the admin token typed on this page (kept nowhere else). */
+async function command(action, name) {
+  const token = $('admin-token').value.trim();
+  const headers = token ? { Authorization: `Bearer ${token}` } : {};
+  const answer = await call('POST', `/v2/repository/models/${encodeURIComponent(name)}/${action}`, undefined, headers);
+  const message = $('command-status');
+  message.className = answer.ok ? 'ok' : 'error';
+  message.textContent = answer.ok ? `${name}: ${action}ed.` : `${action} ${name}: ${answer.status}, ${errorOf(answer)}`;
+  if (answer.status === 401 || answer.status === 403) {
+    $('admin').open = true;
+    $('admin-token').focus();
+  }
+  await refreshModels();
+}
+
+// ---- Live traffic -----------------------------------------------------------------------------
+
+const history = new TrafficHistory(TRAFFIC_WINDOW_MS, TRAFFIC_SPAN_MS);
+
+async function sampleTraffic() {
+  let answer;
+  try {
+    answer = await call('GET', '/metrics');
+  } catch (e) {
+    answer = { ok: false, text: String(e) };
+  }
+  if (!answer.ok) {
+    $('traffic-status').textContent = 'GET /metrics failed: ' + errorOf(answer);
+    return;
+  }
+  $('traffic-status').textContent = '';
+  const point = history.add(snapshot(parseMetrics(answer.text), Date.now()));
+  const ms = (seconds) => (Number.isNaN(seconds) ? '–' : (seconds * 1000).toFixed(seconds < 0.01 ? 2 : 1) + ' ms');
+  $('rps-now').textContent = point ? `${point.rps.toFixed(2)} req/s, ${point.errorsPerSecond.toFixed(2)} errors/s` : '…';
+  $('latency-now').textContent = point ? `p50 ${ms(point.p50)}, p99 ${ms(point.p99)}` : '…';
+  const now = Date.now();
+  lineChart($('rps-chart'), now, [
+    { name: 'requests', className: 'line-a', values: history.points.map((p) => [p.time, p.rps]) },
+    { name: 'errors', className: 'line-b', values: history.points.map((p) => [p.time, p.errorsPerSecond]) },
+  ], (v) => `${v.toPrecision(2)}/s`);
+  lineChart($('latency-chart'), now, [
+    { name: 'p50', className: 'line-a', values: history.points.map((p) => [p.time, p.p50 * 1000]) },
+    { name: 'p99', className: 'line-b', values: history.points.map((p) => [p.time, p.p99 * 1000]) },
+  ], (v) => `${v.toPrecision(2)} ms`);
+}
+
+/** Lines over the last span, gaps where a value is missing; the top of the scale is labelled. */
+function lineChart(target, now, series, format) {
+  const width = 320;
+  const height = 90;
+  const top = 14;
+  const values = series.flatMap((s) => s.values.map(([, v]) => v)).filter((v) => Number.isFinite(v));
+  const max = Math.max(...values, 0) || 1;
+  const x = (t) => ((t - (now - TRAFFIC_SPAN_MS)) / TRAFFIC_SPAN_MS) * width;
+  const y = (v) => height - (v / max) * (height - top);
+  const lines = series.map((s) => {
+    const segments = [];
+    let current = [];
+    for (const [t, v] of s.values) {
+      if (Number.isFinite(v)) {
+        current.push(`${x(t).toFixed(1)},${y(v).toFixed(1)}`);
+      } else if (current.length) {
+        segments.push(current);
+        current = [];
+      }
+    }
+    if (current.length) segments.push(current);
+    return segments.map((points) => svg('polyline', { class: s.className, points: points.join(' ') }));
+  });
+  target.replaceChildren(
+    svg('line', { class: 'axis', x1: 0, y1: height, x2: width, y2: height }),
+    svg('text', { x: 2, y: 10, text: format(max) }),
+    ...lines.flat());
+}
+
+// ---- Start ------------------------------------------------------------------------------------
+
+async function start() {
+  const [server] = await Promise.all([call('GET', '/v2'), refreshModels()]);
+  if (server.ok) $('server').textContent = `${server.json.name} ${server.json.version}`;
+  performance.mark('console-ready');
+  window.addEventListener('hashchange', () => {
+    renderModels();
+    showSelection(true);
+  });
+  setInterval(() => document.hidden || refreshModels(), MODELS_EVERY_MS);
+  sampleTraffic();
+  setInterval(() => document.hidden || sampleTraffic(), METRICS_EVERY_MS);
+}
+
+start();
