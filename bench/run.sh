@@ -11,17 +11,7 @@ cd "$root"
 
 packages=(wrk nginx-light python3-flask python3-flask-restful python3-sklearn python3-joblib python3-pandas
   gunicorn python3-matplotlib curl)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  sudo_cmd=""
-  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  echo "bench: installing ${missing[*]}" >&2
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+scripts/apt-install "${packages[@]}"
 
 ./mvnw -q -B -DskipTests -Djacoco.skip=true package >&2
 /usr/bin/python3 bench/run.py "$@"
