@@ -63,7 +63,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * really serves, pods locked down, pinned images, and each overlay's promises.
  */
 class KustomizeManifestsTest {
-  /** The directories issue 4 promises; more may exist, and every one is checked. */
+  /** The kustomize directories the project promises; more may exist, and every one is checked. */
   private static final List<String> PROMISED = List.of("base", "overlays/ibm-cloud", "overlays/production",
       "overlays/local", "kserve", "training-job", "training-job/serve-from-claim");
 
