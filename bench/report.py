@@ -196,8 +196,6 @@ def render(results):
                                           results["settings"].get("repeats", 1)), ""]
         out += http_table(results, rows)
         out += ["", "![Throughput and latency per server](performance.png)"]
-        for note in results["http"].get("notes", []):
-            out += ["", "Note: " + note + "."]
         http = results["http"]
         out += ["", "Peak RSS (VmHWM) of mlapi after its load tests: %.0f MiB with the launcher's options; "
                 "%.0f MiB under the JVM's defaults." % (http.get("mlapi_peak_rss_mib", float("nan")),
