@@ -2,7 +2,7 @@ package io.mlapi;
 
 import io.mlapi.data.DatasetReader;
 import io.mlapi.data.Split;
-import io.mlapi.model.Model;
+import io.mlapi.model.TrainedModel;
 import io.mlapi.model.ModelTrainer;
 import io.mlapi.model.ModelWriter;
 import io.mlapi.svm.SvcParameters;
@@ -20,24 +20,24 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ModelFixtures {
   /** The clock every test model is trained by: their cards say 2026-11-29T12:00:00Z. */
   public static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC);
-  private static final Map<String, Model> TRAINED = new ConcurrentHashMap<>();
+  private static final Map<String, TrainedModel> TRAINED = new ConcurrentHashMap<>();
 
   private ModelFixtures() {}
 
   /** The tutorial's model, named and numbered as asked; {@code probability} adds Platt scaling. */
-  public static Model iris(String name, int version, boolean probability) {
+  public static TrainedModel iris(String name, int version, boolean probability) {
     return TRAINED.computeIfAbsent(name + "/" + version + "/" + probability, key -> new ModelTrainer(CLOCK).train(
         DatasetReader.iris(), Split.tutorial(150, 0.2),
         SvcParameters.scikitLearnDefaults().withProbability(probability, 0), name, version));
   }
 
   /** The tutorial's model named {@code iris}, without probabilities. */
-  public static Model iris(int version) {
+  public static TrainedModel iris(int version) {
     return iris("iris", version, false);
   }
 
   /** An Iris model whose answers differ from the tutorial's: linear kernel, stratified split. */
-  public static Model linearStratified(int version) {
+  public static TrainedModel linearStratified(int version) {
     var data = DatasetReader.iris();
     return new ModelTrainer(CLOCK).train(data, Split.stratified(data.targets(), 0.2, 1),
         SvcParameters.scikitLearnDefaults().withKernel(io.mlapi.svm.Kernel.LINEAR), "iris", version);

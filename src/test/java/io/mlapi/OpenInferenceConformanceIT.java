@@ -223,23 +223,23 @@ class OpenInferenceConformanceIT {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
-      three features            | /v2/models/iris/infer | {"inputs": [{"name": "x", "shape": [1, 3], "datatype": "FP64", "data": [1, 2, 3]}]} | inputs[0].shape [1,3]: model iris takes 4 features per row
-      three dimensions          | /v2/models/iris/infer | {"inputs": [{"name": "x", "shape": [1, 1, 4], "datatype": "FP64", "data": [1, 2, 3, 4]}]} | inputs[0].shape must be [rows, features]
+      three features            | /v2/models/iris/infer | {"inputs": [{"name": "x", "shape": [1, 3], "datatype": "FP64", "data": [1, 2, 3]}]} | input "x" has shape [1, 3], but model iris takes 4 features per row (sepal_length, sepal_width, petal_length, petal_width)
+      three dimensions          | /v2/models/iris/infer | {"inputs": [{"name": "x", "shape": [1, 1, 4], "datatype": "FP64", "data": [1, 2, 3, 4]}]} | input "x" has shape [1, 1, 4], but model iris takes [-1, 4] (-1: any size)
       fewer values than shape   | /v2/models/iris/infer | {"inputs": [{"name": "x", "shape": [2, 4], "datatype": "FP64", "data": [1, 2, 3, 4]}]} | inputs[0].data has 4 values, but shape [2, 4] needs 8 values
-      a short nested row        | /v2/models/iris/infer | {"inputs": [{"name": "x", "shape": [2, 4], "datatype": "FP64", "data": [[1, 2, 3, 4], [1, 2]]}]} | inputs[0].data[1] must be a list of 4 numbers, got 2 values
-      BYTES input               | /v2/models/iris/infer | {"inputs": [{"name": "x", "shape": [1, 4], "datatype": "BYTES", "data": ["a", "b", "c", "d"]}]} | inputs[0].datatype must be FP32, FP64, INT32 or INT64, got "BYTES"
+      a short nested row        | /v2/models/iris/infer | {"inputs": [{"name": "x", "shape": [2, 4], "datatype": "FP64", "data": [[1, 2, 3, 4], [1, 2]]}]} | inputs[0].data holds fewer values than shape [2, 4] needs (8)
+      BYTES input               | /v2/models/iris/infer | {"inputs": [{"name": "x", "shape": [1, 4], "datatype": "BYTES", "data": ["a", "b", "c", "d"]}]} | input "x" is BYTES, but model iris takes FP64 there
       NaN                       | /v2/models/iris/infer | {"inputs": [{"name": "x", "shape": [1, 4], "datatype": "FP64", "data": [1, 2, NaN, 4]}]} | row 0, feature petal_length: NaN is not a finite number
       FP32 overflow             | /v2/models/iris/infer | {"inputs": [{"name": "x", "shape": [1, 4], "datatype": "FP32", "data": [1, 2, 1e39, 4]}]} | row 0, feature petal_length: Infinity is not a finite number
       a fraction as INT32       | /v2/models/iris/infer | {"inputs": [{"name": "x", "shape": [1, 4], "datatype": "INT32", "data": [1, 2, 1.5, 4]}]} | inputs[0].data element 2: 1.5 is not an integer, as datatype INT32 needs
       INT32 out of range        | /v2/models/iris/infer | {"inputs": [{"name": "x", "shape": [1, 4], "datatype": "INT32", "data": [1, 2, 3000000000, 4]}]} | inputs[0].data element 2: 3000000000 is out of the range of INT32
       a string value            | /v2/models/iris/infer | {"inputs": [{"name": "x", "shape": [1, 4], "datatype": "FP64", "data": [1, 2, "3", 4]}]} | inputs[0].data element 2 must be a number, got the string "3"
-      two inputs                | /v2/models/iris/infer | {"inputs": [{"name": "a", "shape": [1, 4], "datatype": "FP64", "data": [1, 2, 3, 4]}, {"name": "b", "shape": [1, 4], "datatype": "FP64", "data": [1, 2, 3, 4]}]} | model iris takes one input tensor of shape [rows, 4], got 2
+      two inputs                | /v2/models/iris/infer | {"inputs": [{"name": "a", "shape": [1, 4], "datatype": "FP64", "data": [1, 2, 3, 4]}, {"name": "b", "shape": [1, 4], "datatype": "FP64", "data": [1, 2, 3, 4]}]} | model iris takes 1 input (input-0 FP64 [-1, 4]), got 2
       no inputs                 | /v2/models/iris/infer | {"id": "1"} | the body needs "inputs"
       no name                   | /v2/models/iris/infer | {"inputs": [{"shape": [1, 4], "datatype": "FP64", "data": [1, 2, 3, 4]}]} | inputs[0].name must be a string
       zero rows                 | /v2/models/iris/infer | {"inputs": [{"name": "x", "shape": [0, 4], "datatype": "FP64", "data": []}]} | no rows: send at least one row
       unknown output            | /v2/models/iris/infer | {"inputs": [{"name": "x", "shape": [1, 4], "datatype": "FP64", "data": [1, 2, 3, 4]}], "outputs": [{"name": "output-0"}]} | outputs[0]: model iris has no output "output-0"; it offers predict, label, predict_proba, decision_function
       an output twice           | /v2/models/iris/infer | {"inputs": [{"name": "x", "shape": [1, 4], "datatype": "FP64", "data": [1, 2, 3, 4]}], "outputs": [{"name": "predict"}, {"name": "predict"}]} | outputs[1]: "predict" is asked for twice
-      probabilities of v1       | /v2/models/iris/versions/1/infer | {"inputs": [{"name": "x", "shape": [1, 4], "datatype": "FP64", "data": [1, 2, 3, 4]}], "outputs": [{"name": "predict_proba"}]} | outputs[0]: model iris has no output "predict_proba"; it offers predict, label, decision_function (predict_proba needs a model trained with --probability)
+      probabilities of v1       | /v2/models/iris/versions/1/infer | {"inputs": [{"name": "x", "shape": [1, 4], "datatype": "FP64", "data": [1, 2, 3, 4]}], "outputs": [{"name": "predict_proba"}]} | outputs[0]: model iris has no output "predict_proba"; it offers predict, label, decision_function
       id not a string           | /v2/models/iris/infer | {"id": 42, "inputs": []} | "id" must be a string, got the number 42
       malformed JSON            | /v2/models/iris/infer | {"inputs": [ | malformed JSON at line 1, column 13: Unexpected end-of-input
       """)
@@ -251,10 +251,10 @@ class OpenInferenceConformanceIT {
   }
 
   @Test
-  void infer_moreRowsThanTheLimit_is400_largerBodyThanTheLimit_is413() {
+  void infer_moreRowsThanTheLimit_andLargerBodyThanTheLimit_are413() {
     String rows = "[1, 2, 3, 4],".repeat(100) + "[1, 2, 3, 4]";
     Http.Response tooMany = http.post("/v2/models/iris/infer", infer("[101, 4]", "FP64", "[" + rows + "]"));
-    assertThat(tooMany.status()).isEqualTo(400);
+    assertThat(tooMany.status()).isEqualTo(413);
     assertThat(tooMany.error()).isEqualTo("101 rows is more than the limit of 100 per request");
 
     Http.Response tooLarge = http.post("/v2/models/iris/infer", infer("[1, 4]", "FP64", "[1, 2, 3, 4" + " ".repeat(70_000) + "]"));

@@ -2,7 +2,7 @@ package io.mlapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mlapi.model.Model;
+import io.mlapi.model.TrainedModel;
 import io.mlapi.model.ModelReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -59,7 +59,7 @@ class TrainKillIT {
         "--model-dir", models.toString()};
     MlapiProcess first = MlapiProcess.run(Map.of(), train);
     assertThat(first.exitValue()).as(first.toString()).isZero();
-    Model before = ModelReader.read(models.resolve("big"));
+    TrainedModel before = ModelReader.read(models.resolve("big"));
 
     int killedWhileWriting = 0;
     for (int attempt = 0; attempt < 4; attempt++) {
@@ -72,7 +72,7 @@ class TrainKillIT {
         killedWhileWriting++;
       }
       second.waitFor(RUN);
-      Model after = ModelReader.read(models.resolve("big"));
+      TrainedModel after = ModelReader.read(models.resolve("big"));
       assertThat(after.version()).isEqualTo(before.version());
       assertThat(after.card()).usingRecursiveComparison().isEqualTo(before.card());
     }

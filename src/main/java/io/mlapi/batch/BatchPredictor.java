@@ -2,8 +2,12 @@ package io.mlapi.batch;
 
 import io.mlapi.data.CsvReader;
 import io.mlapi.data.DatasetException;
+import io.mlapi.model.Datatype;
+import io.mlapi.model.InferenceException;
 import io.mlapi.model.Model;
-import io.mlapi.model.Prediction;
+import io.mlapi.model.RowPrediction;
+import io.mlapi.model.RowSignature;
+import io.mlapi.model.Tensor;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.FilterInputStream;
@@ -24,7 +28,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,7 +39,8 @@ import java.util.function.LongConsumer;
 
 /**
  * Predicts every row of a CSV file into a new CSV file: each input line as it was, then the
- * predicted class and, for a model with probabilities, one probability column per class.
+ * prediction (a class label, or a number for a regressor) and, for a model with probabilities, one
+ * probability column per class. Any model that takes rows ({@link Model#rows()}) will do.
  *
  * <p>The input streams through in chunks: the calling thread reads lines and writes results in
  * input order, while a pool of worker threads parses and predicts the chunks in between. At most
@@ -69,6 +76,7 @@ public final class BatchPredictor {
   static final int LISTED_ERRORS = 20;
 
   private final Model model;
+  private final RowSignature signature;
   private final int threads;
   private final int chunkRows;
   private final OnError onError;
@@ -76,8 +84,11 @@ public final class BatchPredictor {
   /**
    * @param threads worker threads, at least 1 (all cores: {@code availableProcessors()})
    * @param chunkRows rows per unit of work handed to a worker, at least 1
+   * @throws IllegalArgumentException when the model does not take rows of features
    */
   public BatchPredictor(Model model, int threads, int chunkRows, OnError onError) {
+    this.signature = model.rows().orElseThrow(() -> new IllegalArgumentException("model " + model.name()
+        + " takes tensors, not rows of features: it cannot score a CSV file"));
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, got " + threads);
     }
@@ -226,7 +237,7 @@ public final class BatchPredictor {
 
   private Layout layout(String file, String[] header) {
     List<String> columns = Arrays.asList(header);
-    List<String> features = model.featureNames();
+    List<String> features = signature.features();
     List<String> missing = features.stream().filter(f -> !columns.contains(f)).toList();
     if (!missing.isEmpty()) {
       throw new DatasetException(file, 1, 0, "no column" + (missing.size() > 1 ? "s " : " ")
@@ -235,8 +246,8 @@ public final class BatchPredictor {
     }
     List<String> added = new ArrayList<>();
     added.add(PREDICTION_COLUMN);
-    if (model.hasProbabilities()) {
-      model.classes().forEach(c -> added.add(PROBABILITY_PREFIX + c));
+    if (signature.probabilities() != null) {
+      signature.classes().forEach(c -> added.add(PROBABILITY_PREFIX + c));
     }
     StringBuilder extraHeader = new StringBuilder();
     for (String column : added) {
@@ -252,7 +263,7 @@ public final class BatchPredictor {
 
   /** The output lines of one chunk, and its bad rows; runs on a worker thread. */
   private Chunk predictChunk(CsvReader csv, Layout layout, String[] lines, int[] lineNumbers, int count) {
-    List<String> names = model.featureNames();
+    List<String> names = signature.features();
     double[][] rows = new double[count][];
     int[] lineOf = new int[count];
     int good = 0;
@@ -291,20 +302,47 @@ public final class BatchPredictor {
     if (!errors.isEmpty() && onError == OnError.FAIL) {
       return new Chunk(new byte[0], 0, errors);
     }
-    Prediction prediction = model.predict(good == count ? rows : Arrays.copyOf(rows, good),
-        model.hasProbabilities(), false);
-    List<String> labels = model.classes().stream().map(BatchPredictor::csvField).toList();
+    boolean probabilities = signature.probabilities() != null;
     StringBuilder text = new StringBuilder(count * (lines[0].length() + 24));
-    for (int i = 0; i < good; i++) {
-      text.append(lines[lineOf[i]]).append(',').append(labels.get(prediction.classes()[i]));
-      if (prediction.probabilities() != null) {
-        for (double p : prediction.probabilities()[i]) {
-          text.append(',').append(p);
-        }
+    if (good > 0) {
+      RowPrediction prediction;
+      try {
+        prediction = model.predictRows(good == count ? rows : Arrays.copyOf(rows, good), probabilities, false);
+      } catch (InferenceException e) {
+        errors.add(new DatasetException(csv.file(), lineNumbers[lineOf[0]], 0, e.getMessage()));
+        return new Chunk(new byte[0], 0, errors);
       }
-      text.append('\n');
+      Tensor predictions = prediction.predictions();
+      Tensor p = prediction.probabilities();
+      int classes = signature.classes().size();
+      Map<byte[], String> labels = new IdentityHashMap<>(); // models share one byte[] per class label
+      for (int i = 0; i < good; i++) {
+        text.append(lines[lineOf[i]]).append(',');
+        if (predictions.datatype() == Datatype.BYTES) {
+          byte[] label = ((byte[][]) predictions.data())[i];
+          text.append(labels.computeIfAbsent(label, b -> csvField(new String(b, StandardCharsets.UTF_8))));
+        } else {
+          appendNumber(text, predictions, i);
+        }
+        if (probabilities) {
+          for (int c = 0; c < classes; c++) {
+            appendNumber(text.append(','), p, i * classes + c);
+          }
+        }
+        text.append('\n');
+      }
     }
     return new Chunk(text.toString().getBytes(StandardCharsets.UTF_8), good, errors);
+  }
+
+  /** An element as Java writes its type: integers without a fraction, FP32 as the float it is. */
+  private static void appendNumber(StringBuilder text, Tensor tensor, int i) {
+    switch (tensor.datatype()) {
+      case FP64 -> text.append(((double[]) tensor.data())[i]);
+      case FP32 -> text.append(((float[]) tensor.data())[i]);
+      case BOOL -> text.append(((boolean[]) tensor.data())[i]);
+      default -> text.append((long) tensor.number(i));
+    }
   }
 
   private record Chunk(byte[] output, int rows, List<DatasetException> errors) {}

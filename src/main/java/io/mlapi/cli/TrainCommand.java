@@ -4,12 +4,12 @@ import io.mlapi.data.Dataset;
 import io.mlapi.data.DatasetException;
 import io.mlapi.data.DatasetReader;
 import io.mlapi.data.Split;
-import io.mlapi.model.Model;
 import io.mlapi.model.ModelCard;
 import io.mlapi.model.ModelFormatException;
 import io.mlapi.model.ModelReader;
 import io.mlapi.model.ModelTrainer;
 import io.mlapi.model.ModelWriter;
+import io.mlapi.model.TrainedModel;
 import io.mlapi.repository.RepositoryDirectory;
 import io.mlapi.svm.Gamma;
 import io.mlapi.svm.Kernel;
@@ -99,7 +99,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Model model;
+    TrainedModel model;
     Path path;
     try {
       SvcParameters parameters = SvcParameters.scikitLearnDefaults()
@@ -148,14 +148,14 @@ final class TrainCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private void report(Model model, Path path) {
+  private void report(TrainedModel model, Path path) {
     ModelCard card = model.card();
     ModelCard.Parameters p = card.parameters();
     out.printf(Locale.ROOT, "trained %s version %d: C-SVC, %s kernel, C=%s, gamma=%s (%s), %d support vectors, %d training rows%n",
         card.name(), card.version(), p.kernel(), p.c(), p.gammaValue(), p.gamma(),
         java.util.Arrays.stream(card.metrics().supportVectors()).sum(), card.split().trainRows());
     out.printf(Locale.ROOT, "test accuracy %s on %d rows (%s split, test size %s)%n",
-        model.score(), card.split().testRows(), card.split().method(), card.split().testSize());
+        model.accuracy(), card.split().testRows(), card.split().method(), card.split().testSize());
     out.printf("saved to %s%n", path);
     for (String warning : card.warnings()) {
       err.println("warning: " + warning);

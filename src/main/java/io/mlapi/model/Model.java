@@ -1,156 +1,110 @@
 package io.mlapi.model;
 
-import io.mlapi.svm.SvcModel;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
- * A trained classifier ready to serve: its card ({@code model.json}), its LIBSVM model, and the
- * held-out test rows it was measured on. The test accuracy is computed once, here, when a model
- * is trained or loaded; {@link #score()} never predicts.
+ * A model being served, whatever made it: mlapi's own ({@link TrainedModel}: LIBSVM or LIBLINEAR,
+ * classifier or regressor, with its scaler inside) or one brought as ONNX. Every protocol reaches
+ * every model through this interface alone: tensors in and out ({@link #infer}), and for the
+ * protocols that speak in rows, {@link #rows()} and {@link #predictRows}.
  *
- * <p>Immutable and safe to share between threads.
+ * <p>Implementations are immutable and safe to share between threads; a request that holds a model
+ * may use it until it finishes, even after the repository has stopped serving it.
  */
-public final class Model {
-  private final ModelCard card;
-  private final SvcModel svm;
-  private final double[][] testRows;
-  private final int[] testLabels;
-  private final double score;
+public interface Model extends AutoCloseable {
+  String name();
+
+  /** A positive integer; newer is larger. */
+  int version();
+
+  /** What runs the model, as Triton names platforms: {@code mlapi_libsvm}, {@code onnxruntime_onnx}, ... */
+  String platform();
+
+  /** The input tensors, in order. */
+  List<TensorSpec> inputs();
+
+  /** Every output the model can give, in order. */
+  List<TensorSpec> outputs();
+
+  /** The outputs a request that names none gets. */
+  List<String> defaultOutputs();
 
   /**
-   * @param testLabels per test row, the index of its true class in {@code card.metrics().labels()}
+   * Whether the input {@code spec} may be sent as {@code given}: by default only as its own
+   * datatype (the check runs before {@link #infer}, so a mismatch is the client's error, named).
    */
-  Model(ModelCard card, SvcModel svm, double[][] testRows, int[] testLabels) {
-    this.card = card;
-    this.svm = svm;
-    this.testRows = testRows;
-    this.testLabels = testLabels;
-    this.score = accuracy(confusionMatrix(svm, card.classes(), card.metrics().labels(), testRows, testLabels));
-  }
-
-  /** The fraction of rows on the diagonal: scikit-learn's {@code accuracy_score}. */
-  static double accuracy(int[][] confusionMatrix) {
-    int correct = 0;
-    int total = 0;
-    for (int i = 0; i < confusionMatrix.length; i++) {
-      correct += confusionMatrix[i][i];
-      for (int count : confusionMatrix[i]) {
-        total += count;
-      }
-    }
-    return (double) correct / total;
+  default boolean accepts(TensorSpec spec, Datatype given) {
+    return spec.datatype() == given;
   }
 
   /**
-   * {@code [true label][predicted label]} counts over {@code rows}, labels indexing {@code labels},
-   * which hold every class of {@code classes} (the model's) and perhaps more.
-   */
-  static int[][] confusionMatrix(SvcModel svm, List<String> classes, List<String> labels, double[][] rows,
-      int[] truth) {
-    int[] labelOf = classes.stream().mapToInt(labels::indexOf).toArray();
-    int[][] matrix = new int[labels.size()][labels.size()];
-    SvcModel.Scratch scratch = svm.scratch();
-    for (int i = 0; i < rows.length; i++) {
-      matrix[truth[i]][labelOf[svm.predict(rows[i], scratch)]]++;
-    }
-    return matrix;
-  }
-
-  public ModelCard card() {
-    return card;
-  }
-
-  public String name() {
-    return card.name();
-  }
-
-  public int version() {
-    return card.version();
-  }
-
-  public List<String> classes() {
-    return card.classes();
-  }
-
-  public List<String> featureNames() {
-    return card.featureNames();
-  }
-
-  public int featureCount() {
-    return svm.featureCount();
-  }
-
-  public boolean hasProbabilities() {
-    return svm.hasProbability();
-  }
-
-  /** Accuracy on the model's held-out test rows: the tutorial's {@code /score}. */
-  public double score() {
-    return score;
-  }
-
-  SvcModel svm() {
-    return svm;
-  }
-
-  double[][] testRows() {
-    return testRows;
-  }
-
-  int[] testLabels() {
-    return testLabels;
-  }
-
-  /**
-   * Predicts {@code rows}, each with {@link #featureCount()} finite values (the caller checks).
+   * Runs the model.
    *
-   * @throws IllegalStateException when probabilities are asked of a model trained without them
+   * @param inputs one tensor per input, already checked against {@link #inputs()}: names, datatypes
+   *     ({@link #accepts}), shapes, and the row limit
+   * @param outputs names from {@link #outputs()}, each once
+   * @return the outputs asked for, in the order asked
+   * @throws InferenceException of kind {@code INVALID_INPUT} for values the model cannot take (a
+   *     NaN feature, say), naming the row and what is wrong
    */
-  public Prediction predict(double[][] rows, boolean probabilities, boolean decisionFunction) {
-    int[] classes = new int[rows.length];
-    double[][] probability = probabilities ? new double[rows.length][] : null;
-    double[][] decision = decisionFunction ? new double[rows.length][] : null;
-    SvcModel.Scratch scratch = svm.scratch();
-    for (int r = 0; r < rows.length; r++) {
-      classes[r] = svm.predict(rows[r], scratch);
-      if (decisionFunction) {
-        decision[r] = scikitLearnDecision(scratch.decision(), svm.classCount());
-      }
-      if (probabilities) {
-        probability[r] = svm.probabilities(rows[r]);
-      }
-    }
-    return new Prediction(classes, probability, decision);
+  List<Tensor> infer(List<Tensor> inputs, List<String> outputs);
+
+  /** How the row protocols use the model; empty for a model that does not take rows of features. */
+  Optional<RowSignature> rows();
+
+  /**
+   * The model's quality on its held-out test rows, measured when it was loaded: accuracy for a
+   * classifier, R² for a regressor (what scikit-learn's {@code score} gives); empty when unknown.
+   */
+  OptionalDouble score();
+
+  /** What {@code GET .../card} and the console show of the model: anything Jackson can write. */
+  Object card();
+
+  /** A few rows the model takes (its first test rows), for warm-up and examples; none when unknown. */
+  default double[][] sampleRows() {
+    return new double[0][];
   }
 
   /**
-   * scikit-learn's {@code decision_function} from LIBSVM's one-vs-one values: for two classes the
-   * negated value (so positive favours the second class); for more, {@code _ovr_decision_function}:
-   * votes plus the summed confidences squashed into (-1/3, 1/3).
+   * Predicts rows through {@link #rows()}: the rows become the input tensor, and the answer the
+   * prediction outputs.
+   *
+   * @param rows each with {@code rows().features().size()} values (the caller checks)
+   * @param probabilities whether to add the probability output
+   * @param v1 whether to answer with {@link RowSignature#v1Predictions()} rather than labels
+   * @throws InferenceException when the model takes no rows, or gives no probabilities when asked
    */
-  static double[] scikitLearnDecision(double[] pairs, int classes) {
-    if (classes == 2) {
-      return new double[] {-pairs[0]};
+  default RowPrediction predictRows(double[][] rows, boolean probabilities, boolean v1) {
+    RowSignature signature = rows().orElseThrow(() -> InferenceException.invalidInput("model " + name()
+        + " takes tensors, not rows of features: use the Open Inference Protocol (POST /v2/models/" + name()
+        + "/infer)"));
+    if (probabilities && signature.probabilities() == null) {
+      throw InferenceException.invalidInput("model " + name() + " version " + version()
+          + " gives no probabilities" + (platform().startsWith("mlapi") ? ": train it with --probability to get them"
+          : ""));
     }
-    double[] votes = new double[classes];
-    double[] confidence = new double[classes];
-    int k = 0;
-    for (int i = 0; i < classes; i++) {
-      for (int j = i + 1; j < classes; j++) {
-        confidence[i] -= -pairs[k];
-        confidence[j] += -pairs[k];
-        if (pairs[k] < 0) {
-          votes[j] += 1;
-        } else {
-          votes[i] += 1;
-        }
-        k++;
-      }
+    TensorSpec input = inputs().stream().filter(spec -> spec.name().equals(signature.input())).findFirst()
+        .orElseThrow(() -> new IllegalStateException("model " + name() + " has no input " + signature.input()));
+    Datatype datatype = accepts(input, Datatype.FP64) ? Datatype.FP64 : input.datatype();
+    if (datatype != Datatype.FP64 && datatype != Datatype.FP32) {
+      throw InferenceException.invalidInput("model " + name() + " takes " + datatype + " rows; send them "
+          + "through the Open Inference Protocol (POST /v2/models/" + name() + "/infer)");
     }
-    double[] scores = new double[classes];
-    for (int c = 0; c < classes; c++) {
-      scores[c] = votes[c] + confidence[c] / (3 * (Math.abs(confidence[c]) + 1));
+    List<String> outputs = new ArrayList<>(2);
+    outputs.add(v1 ? signature.v1Predictions() : signature.predictions());
+    if (probabilities) {
+      outputs.add(signature.probabilities());
     }
-    return scores;
+    List<Tensor> answer = infer(List.of(Tensor.fromRows(signature.input(), datatype, rows,
+        signature.features().size())), outputs);
+    return new RowPrediction(answer.get(0), probabilities ? answer.get(1) : null, signature.classes());
   }
+
+  /** Frees what the model holds outside the heap (ONNX Runtime sessions); by default nothing. */
+  @Override
+  default void close() {}
 }

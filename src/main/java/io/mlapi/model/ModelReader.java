@@ -27,7 +27,7 @@ public final class ModelReader {
   /**
    * @throws ModelFormatException saying which directory and what is wrong with it
    */
-  public static Model read(Path dir) {
+  public static TrainedModel read(Path dir) {
     try {
       return readChecked(dir);
     } catch (ModelFormatException e) {
@@ -37,7 +37,7 @@ public final class ModelReader {
     }
   }
 
-  private static Model readChecked(Path dir) throws IOException {
+  private static TrainedModel readChecked(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
       throw new ModelFormatException(dir + ": no model here (expected a directory holding " + ModelFiles.CARD + ")");
     }
@@ -80,10 +80,10 @@ public final class ModelReader {
     List<double[]> rows = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
     readTestRows(dir.resolve(ModelFiles.TEST_ROWS), card, rows, labels);
-    Model model = new Model(card, svm, rows.toArray(double[][]::new),
+    TrainedModel model = new TrainedModel(card, svm, rows.toArray(double[][]::new),
         labels.stream().mapToInt(Integer::intValue).toArray());
-    if (Double.compare(model.score(), card.metrics().accuracy()) != 0) {
-      throw new ModelFormatException(dir + ": the model predicts its test rows with accuracy " + model.score()
+    if (Double.compare(model.accuracy(), card.metrics().accuracy()) != 0) {
+      throw new ModelFormatException(dir + ": the model predicts its test rows with accuracy " + model.accuracy()
           + ", but " + ModelFiles.CARD + " recorded " + card.metrics().accuracy());
     }
     return model;

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Trains a {@link Model} from a data set and a split, and measures it on the held-out rows. */
+/** Trains a {@link TrainedModel} from a data set and a split, and measures it on the held-out rows. */
 public final class ModelTrainer {
   private final Clock clock;
 
@@ -27,7 +27,7 @@ public final class ModelTrainer {
    * @throws IllegalArgumentException when the training rows hold fewer than two classes, or
    *     LIBSVM rejects the parameters
    */
-  public Model train(Dataset data, Split split, SvcParameters parameters, String name, int version) {
+  public TrainedModel train(Dataset data, Split split, SvcParameters parameters, String name, int version) {
     requireName(name);
     if (version < 1) {
       throw new IllegalArgumentException("version must be a positive integer, got " + version);
@@ -61,7 +61,7 @@ public final class ModelTrainer {
     SvcModel svm = fit.model();
 
     List<String> labels = data.classes();
-    int[][] confusion = Model.confusionMatrix(svm, classes, labels, test.features(), test.targets());
+    int[][] confusion = TrainedModel.confusionMatrix(svm, classes, labels, test.features(), test.targets());
     ModelCard card = new ModelCard(
         ModelCard.FORMAT_VERSION,
         name,
@@ -76,13 +76,13 @@ public final class ModelTrainer {
         new ModelCard.SplitInfo(split.method(), split.testSize(), split.seed(), split.train().length,
             split.test().length),
         new ModelCard.Metrics(
-            Model.accuracy(confusion),
+            TrainedModel.accuracy(confusion),
             labels, confusion, svm.supportVectorsPerClass()),
         fit.warnings(),
         Map.of(),
         Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString(),
         new ModelCard.Provenance(MlapiVersion.VALUE, MlapiVersion.LIBSVM, Runtime.version().toString()));
-    return new Model(card, svm, test.features(), test.targets());
+    return new TrainedModel(card, svm, test.features(), test.targets());
   }
 
   /**

@@ -49,7 +49,7 @@ public final class ModelWriter {
    * @return the model with its card as written (file checksums filled in)
    * @throws IllegalArgumentException when {@code dir} exists: versions are never overwritten
    */
-  public Model writeNew(Model model, Path dir) {
+  public TrainedModel writeNew(TrainedModel model, Path dir) {
     Path parent = dir.toAbsolutePath().getParent();
     try {
       Files.createDirectories(parent);
@@ -57,7 +57,7 @@ public final class ModelWriter {
         throw new IllegalArgumentException(dir + " exists already; a version is never overwritten, so pick a new one");
       }
       Path temporary = Files.createDirectory(parent.resolve(temporaryName(dir)));
-      Model written = writeFiles(model, temporary);
+      TrainedModel written = writeFiles(model, temporary);
       beforeStep.accept("publish");
       try {
         Files.move(temporary, dir, StandardCopyOption.ATOMIC_MOVE);
@@ -79,7 +79,7 @@ public final class ModelWriter {
    * @throws IllegalArgumentException when {@code link} is a real directory or file rather than a
    *     link this writer made; it is never deleted
    */
-  public Model replace(Model model, Path link) {
+  public TrainedModel replace(TrainedModel model, Path link) {
     Path parent = link.toAbsolutePath().getParent();
     String name = link.getFileName().toString();
     try {
@@ -95,7 +95,7 @@ public final class ModelWriter {
         removeLeftovers(parent, name, current);
 
         Path temporary = Files.createDirectory(parent.resolve(temporaryName(link)));
-        Model written = writeFiles(model, temporary);
+        TrainedModel written = writeFiles(model, temporary);
         beforeStep.accept("publish");
         Path target = parent.resolve("." + name + "-v" + model.version() + "-" + shortId());
         Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
@@ -115,7 +115,7 @@ public final class ModelWriter {
     }
   }
 
-  private Model writeFiles(Model model, Path dir) throws IOException {
+  private TrainedModel writeFiles(TrainedModel model, Path dir) throws IOException {
     Map<String, String> files = new LinkedHashMap<>();
 
     beforeStep.accept(ModelFiles.LIBSVM);
@@ -139,11 +139,11 @@ public final class ModelWriter {
     ModelJson.MAPPER.writeValue(json.toFile(), written);
     ModelFiles.sync(json);
     ModelFiles.sync(dir);
-    return new Model(written, model.svm(), model.testRows(), model.testLabels());
+    return new TrainedModel(written, model.svm(), model.testRows(), model.testLabels());
   }
 
   /** The held-out rows with their true labels, so a loaded model can re-measure itself. */
-  private static void writeTestRows(Model model, Path file) throws IOException {
+  private static void writeTestRows(TrainedModel model, Path file) throws IOException {
     ModelCard card = model.card();
     try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       List<String> header = new ArrayList<>(card.featureNames());

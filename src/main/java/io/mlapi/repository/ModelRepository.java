@@ -2,7 +2,6 @@ package io.mlapi.repository;
 
 import io.mlapi.model.Model;
 import io.mlapi.model.ModelFormatException;
-import io.mlapi.model.ModelReader;
 import io.mlapi.repository.ModelSource.VersionDir;
 import io.mlapi.repository.VersionStatus.State;
 import java.util.ArrayList;
@@ -21,18 +20,20 @@ import java.util.logging.Logger;
 /**
  * The models the server answers with, kept in step with a {@link ModelSource} by {@link #poll()}.
  *
- * <p>A new or changed version is loaded and checked by {@link ModelReader} (checksums, metadata,
- * predicting its own test rows) while the previous state keeps serving; only then does one
+ * <p>A new or changed version is loaded and checked by the {@link ModelLoader} (for mlapi's own
+ * models: checksums, metadata, predicting its own test rows) while the previous state keeps serving; only then does one
  * atomic write publish the new {@link RepositoryState}. A request that already holds a model
  * finishes with it. A version that fails to load is reported (log, {@link LoadListener}, its
  * {@link VersionStatus}) and never served, and it is not retried until its files change.
  *
- * <p>Polls and the load and unload commands run one at a time; readers never wait.
+ * <p>A model no longer served is closed ({@link Model#close}) once the state without it is
+ * published. Polls and the load and unload commands run one at a time; readers never wait.
  */
 public final class ModelRepository {
   private static final Logger LOG = Logger.getLogger(ModelRepository.class.getName());
 
   private final ModelSource source;
+  private final ModelLoader loader;
   private final VersionPolicies policies;
   private final LoadListener listener;
   private final String configuredDefault;
@@ -44,6 +45,8 @@ public final class ModelRepository {
   private boolean started;
   private String defaultModel;
   private String scanError;
+  /** Models dropped since the last publish, closed once the state without them is out. */
+  private final List<Model> retired = new ArrayList<>();
 
   private volatile RepositoryState state = RepositoryState.STARTING;
 
@@ -51,8 +54,10 @@ public final class ModelRepository {
    * @param defaultModel the model of {@code /score} and {@code /predict}; {@code null} to take the
    *     repository's only model, if the first scan finds exactly one
    */
-  public ModelRepository(ModelSource source, VersionPolicies policies, LoadListener listener, String defaultModel) {
+  public ModelRepository(ModelSource source, ModelLoader loader, VersionPolicies policies, LoadListener listener,
+      String defaultModel) {
     this.source = source;
+    this.loader = loader;
     this.policies = policies;
     this.listener = listener;
     this.configuredDefault = defaultModel;
@@ -83,8 +88,11 @@ public final class ModelRepository {
         if (onDisk == null || onDisk.isEmpty()) {
           Tracked gone = tracked.remove(name);
           required.remove(name);
-          if (gone != null && !gone.served.isEmpty()) {
-            LOG.info("model " + name + " is no longer in " + source + ": unloaded");
+          if (gone != null) {
+            gone.retireAll(retired);
+            if (!gone.served.isEmpty()) {
+              LOG.info("model " + name + " is no longer in " + source + ": unloaded");
+            }
           }
           continue;
         }
@@ -137,7 +145,7 @@ public final class ModelRepository {
       }
       model.unloaded = true;
       model.served = Set.of();
-      model.attempts.clear();
+      model.retireAll(retired);
       required.remove(name);
       LOG.info("model " + name + " unloaded on request; it stays unloaded until loaded again");
       publish();
@@ -163,7 +171,11 @@ public final class ModelRepository {
       if (attempt == null || !attempt.fingerprint.equals(dir.fingerprint())) {
         model.loading = version;
         publish();
-        attempt = loadVersion(model.name, version, dir, attempt);
+        Attempt previous = attempt;
+        attempt = loadVersion(model.name, version, dir, previous);
+        if (previous != null && previous.model != null && previous.model != attempt.model) {
+          retired.add(previous.model);
+        }
         model.loading = null;
         model.attempts.put(version, attempt);
       }
@@ -182,21 +194,24 @@ public final class ModelRepository {
     }
     model.served = served;
     // Free the models no longer served; keep failed attempts so an unchanged broken version is not retried.
-    model.attempts.entrySet().removeIf(entry -> !served.contains(entry.getKey())
-        && (entry.getValue().model != null || !model.onDisk.containsKey(entry.getKey())));
+    model.attempts.entrySet().removeIf(entry -> {
+      boolean drop = !served.contains(entry.getKey())
+          && (entry.getValue().model != null || !model.onDisk.containsKey(entry.getKey()));
+      if (drop && entry.getValue().model != null) {
+        retired.add(entry.getValue().model);
+      }
+      return drop;
+    });
   }
 
   private Attempt loadVersion(String name, int version, VersionDir dir, Attempt previous) {
     long start = System.nanoTime();
     try {
-      Model model = ModelReader.read(dir.dir());
-      if (!model.name().equals(name) || model.version() != version) {
-        throw new ModelFormatException(dir.dir() + ": model.json says model " + model.name() + " version "
-            + model.version() + ", but the repository has it as " + name + " version " + version);
-      }
+      Model model = loader.load(dir.dir(), name, version);
       listener.loaded(name, version, System.nanoTime() - start);
       LOG.info("loaded model " + name + " version " + version + " from " + dir.dir() + " in "
-          + (System.nanoTime() - start) / 1_000_000 + " ms (test accuracy " + model.score() + ")");
+          + (System.nanoTime() - start) / 1_000_000 + " ms"
+          + (model.score().isPresent() ? " (test score " + model.score().getAsDouble() + ")" : ""));
       return new Attempt(dir.fingerprint(), model, null);
     } catch (ModelFormatException e) {
       listener.failed(name, version, System.nanoTime() - start);
@@ -217,6 +232,14 @@ public final class ModelRepository {
       models.put(model.name, model.status(policies.of(model.name)));
     }
     state = new RepositoryState(models, started, required, defaultModel, scanError);
+    for (Model model : retired) {
+      try {
+        model.close();
+      } catch (RuntimeException e) {
+        LOG.warning("closing model " + model.name() + " version " + model.version() + " failed: " + e);
+      }
+    }
+    retired.clear();
   }
 
   /** What a version's last load attempt left: the model (if any) and what went wrong (if anything). */
@@ -233,6 +256,13 @@ public final class ModelRepository {
 
     Tracked(String name) {
       this.name = name;
+    }
+
+    /** Forgets every attempt, handing the loaded models to {@code retired} to be closed. */
+    void retireAll(List<Model> retired) {
+      attempts.values().stream().map(Attempt::model).filter(java.util.Objects::nonNull).distinct()
+          .forEach(retired::add);
+      attempts.clear();
     }
 
     ModelStatus status(VersionPolicy policy) {

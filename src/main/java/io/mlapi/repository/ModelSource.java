@@ -8,7 +8,7 @@ import java.util.NavigableMap;
 /** Where the repository finds model versions: scanned again on every poll. */
 public interface ModelSource {
   /**
-   * Model name to its versions on disk, each a directory {@link io.mlapi.model.ModelReader} reads.
+   * Model name to its versions on disk, each a directory a {@link ModelLoader} opens.
    *
    * @throws IOException or an unchecked exception when the source cannot be read at all; the
    *     repository then keeps serving what it has

@@ -1,11 +1,14 @@
 package io.mlapi.server;
 
+import io.mlapi.model.InferenceException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
+import io.mlapi.inference.InferenceService;
+import io.mlapi.inference.Snapshot;
 import io.mlapi.metrics.Metrics;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,7 +26,7 @@ import java.util.stream.Collectors;
 /**
  * Every route of the server, in one list the tests reuse (the OpenAPI document is checked
  * against it). Each route runs inside one wrapper that gives it a request id, counts and times
- * it, maps {@link ApiException} to {@code {"error": ...}} and writes the access log. Unknown
+ * it, maps refusals ({@link InferenceException}, {@link HttpException}) to {@code {"error": ...}} and writes the access log. Unknown
  * paths get 404, known paths with another method 405 (with {@code Allow}).
  */
 final class HttpApi {
@@ -111,18 +114,19 @@ final class HttpApi {
   /** 503 unless ready to take traffic (the models loaded, and not shutting down), with the reason. */
   void requireReady() {
     if (draining.getAsBoolean()) {
-      throw new ApiException(503, "not ready: the server is shutting down");
+      throw InferenceException.unavailable("not ready: the server is shutting down");
     }
-    if (!core.ready()) {
-      throw new ApiException(503, "not ready: " + core.notReadyReason());
+    Snapshot snapshot = core.snapshot();
+    if (!snapshot.ready()) {
+      throw InferenceException.unavailable("not ready: " + snapshot.notReadyReason());
     }
   }
 
   /** Installs every route on {@code routing}. */
   void register(HttpRouting.Builder routing) {
     Handler notFound = instrument(UNMATCHED, ex -> {
-      throw new ApiException(404, "no such endpoint: " + ex.request().prologue().method().text() + " "
-          + Instances.abbreviate(ex.request().path().path()) + "; GET /openapi.json lists them all");
+      throw new HttpException(404, "no such endpoint: " + ex.request().prologue().method().text() + " "
+          + InferenceException.abbreviate(ex.request().path().path()) + "; GET /openapi.json lists them all");
     });
     // Helidon path patterns cannot hold KServe's "name:verb" segments, so routes are grouped by
     // their pattern without the ":verb", and the verb is told apart here.
@@ -146,7 +150,7 @@ final class HttpApi {
             .collect(Collectors.joining(", "));
         Handler notAllowed = instrument(path, ex -> {
           ex.response().header(HeaderNames.ALLOW, allow);
-          throw new ApiException(405, ex.request().prologue().method().text() + " is not allowed on " + path
+          throw new HttpException(405, ex.request().prologue().method().text() + " is not allowed on " + path
               + "; use " + allow);
         });
         byMethod.put("", notAllowed);
@@ -189,7 +193,9 @@ final class HttpApi {
       }
       try {
         route.handle(exchange);
-      } catch (ApiException e) {
+      } catch (InferenceException e) {
+        fail(exchange, status(e.kind()), e.getMessage());
+      } catch (HttpException e) {
         fail(exchange, e.status(), e.getMessage());
       } catch (RuntimeException e) {
         LOG.log(Level.SEVERE, "unexpected failure in " + req.prologue().method().text() + " " + req.path().path()
@@ -202,6 +208,17 @@ final class HttpApi {
         metrics.requestFinished(metricsEndpoint, exchange.modelName(), exchange.modelVersion(), status, nanos);
         accessLog.write(exchange, endpoint, status, nanos);
       }
+    };
+  }
+
+  /** The one place the core's refusals become HTTP statuses. */
+  static int status(InferenceException.Kind kind) {
+    return switch (kind) {
+      case INVALID_INPUT -> 400;
+      case NOT_FOUND -> 404;
+      case LIMIT_EXCEEDED -> 413;
+      case UNIMPLEMENTED -> 501;
+      case UNAVAILABLE -> 503;
     };
   }
 

@@ -1,6 +1,8 @@
 package io.mlapi.server;
 
+import io.mlapi.model.InferenceException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mlapi.inference.InferenceService;
 import io.mlapi.model.Model;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,7 +18,7 @@ final class Instances {
   static double[][] parse(JsonNode body, Model model, InferenceService core) {
     JsonNode instances = body.get("instances");
     if (instances == null || !instances.isArray()) {
-      throw ApiException.badRequest("the body needs \"instances\": a list of rows, each a list of numbers "
+      throw InferenceException.invalidInput("the body needs \"instances\": a list of rows, each a list of numbers "
           + "or an object of feature name to number");
     }
     core.checkRowCount(instances.size());
@@ -36,7 +38,7 @@ final class Instances {
         }
         rows[r] = core.namedRow(model, r, values);
       } else {
-        throw ApiException.badRequest("instances[" + r + "] must be a list of numbers or an object of "
+        throw InferenceException.invalidInput("instances[" + r + "] must be a list of numbers or an object of "
             + "feature name to number, got " + describe(row));
       }
     }
@@ -45,24 +47,21 @@ final class Instances {
 
   static double number(JsonNode node, String where) {
     if (!node.isNumber()) {
-      throw ApiException.badRequest(where + " must be a number, got " + describe(node));
+      throw InferenceException.invalidInput(where + " must be a number, got " + describe(node));
     }
     return node.doubleValue();
   }
 
   static String describe(JsonNode node) {
     return switch (node.getNodeType()) {
-      case STRING -> "the string \"" + abbreviate(node.textValue()) + "\"";
+      case STRING -> "the string \"" + InferenceException.abbreviate(node.textValue()) + "\"";
       case BOOLEAN -> node.asText();
       case NULL -> "null";
-      case NUMBER -> "the number " + abbreviate(node.asText());
+      case NUMBER -> "the number " + InferenceException.abbreviate(node.asText());
       case ARRAY -> "a list";
       case OBJECT -> "an object";
       default -> node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
     };
   }
 
-  static String abbreviate(String text) {
-    return text.length() <= 40 ? text : text.substring(0, 37) + "...";
-  }
 }

@@ -1,5 +1,6 @@
 package io.mlapi.server;
 
+import io.mlapi.model.InferenceException;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -44,7 +45,7 @@ final class JsonBodies {
   JsonNode read(Exchange exchange) {
     JsonNode body = readOptional(exchange);
     if (body == null) {
-      throw ApiException.badRequest("the request body is empty; send a JSON object");
+      throw InferenceException.invalidInput("the request body is empty; send a JSON object");
     }
     return body;
   }
@@ -58,11 +59,11 @@ final class JsonBodies {
     try {
       JsonNode tree = MAPPER.readTree(body);
       if (tree == null || !tree.isObject()) {
-        throw ApiException.badRequest("the request body must be a JSON object");
+        throw InferenceException.invalidInput("the request body must be a JSON object");
       }
       return tree;
     } catch (JacksonException e) {
-      throw ApiException.badRequest(malformed(e));
+      throw InferenceException.invalidInput(malformed(e));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -111,7 +112,7 @@ final class JsonBodies {
       if (watch.interrupted() || System.nanoTime() - exchange.deadlineNanos() > 0) {
         throw timedOut();
       }
-      throw ApiException.badRequest("the request body could not be read: " + e.getMessage());
+      throw InferenceException.invalidInput("the request body could not be read: " + e.getMessage());
     } finally {
       watchdog.finished(watch);
     }
@@ -121,13 +122,13 @@ final class JsonBodies {
     return length == body.length ? body : Arrays.copyOf(body, length);
   }
 
-  private ApiException tooLarge() {
-    return new ApiException(413, "the request body is larger than the limit of " + maxBytes
+  private InferenceException tooLarge() {
+    return InferenceException.limitExceeded( "the request body is larger than the limit of " + maxBytes
         + " bytes; send fewer rows per request or raise --max-request-bytes");
   }
 
-  private static ApiException timedOut() {
-    return new ApiException(408, "the request body did not arrive within the request timeout; "
+  private static HttpException timedOut() {
+    return new HttpException(408, "the request body did not arrive within the request timeout; "
         + "send it faster, or raise --request-timeout");
   }
 

@@ -2,17 +2,20 @@ package io.mlapi.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.Status;
+import io.mlapi.inference.InferenceService;
+import io.mlapi.inference.Snapshot;
 import io.mlapi.model.Model;
-import io.mlapi.model.Prediction;
+import io.mlapi.model.RowPrediction;
 import io.mlapi.repository.ModelStatus;
 import java.util.List;
 import java.util.Map;
 
 /**
  * KServe's V1 data plane: {@code GET /v1/models}, {@code GET /v1/models/NAME} and
- * {@code POST /v1/models/NAME:predict}. Predictions are class indices (in the order of the
- * model's {@code classes}), as KServe's scikit-learn server answers for the Iris example, so
- * its clients work unchanged; {@code /predict} answers with labels.
+ * {@code POST /v1/models/NAME:predict}. Predictions are the model's V1 answer
+ * ({@link io.mlapi.model.RowSignature#v1Predictions()}): class indices for mlapi's classifiers, as
+ * KServe's scikit-learn server answers for the Iris example, so its clients work unchanged;
+ * {@code /predict} answers with labels.
  */
 final class KServeV1Api {
   private final InferenceService core;
@@ -25,27 +28,27 @@ final class KServeV1Api {
 
   void models(Exchange exchange) {
     JsonBodies.send(exchange.response(), Status.OK_200,
-        Map.of("models", List.copyOf(core.state().models().keySet())));
+        Map.of("models", List.copyOf(core.snapshot().state().models().keySet())));
   }
 
   /** {@code {"name", "ready"}}: 200 when it serves a version, 503 when it does not, 404 when unknown. */
   void model(Exchange exchange) {
-    ModelStatus model = core.status(exchange.param("name"));
-    if (!model.ready()) {
-      core.model(model.name(), null); // throws the 503 that says why
-    }
-    exchange.answeredBy(model.latest());
-    JsonBodies.send(exchange.response(), Status.OK_200, new ModelReady(model.name(), true));
+    Snapshot snapshot = core.snapshot();
+    ModelStatus status = snapshot.status(exchange.param("name"));
+    Model model = snapshot.resolve(status, null); // throws the 503 that says why, when none is served
+    exchange.answeredBy(model);
+    JsonBodies.send(exchange.response(), Status.OK_200, new ModelReady(status.name(), true));
   }
 
   /** {@code POST /v1/models/NAME:predict}: the route's last segment is {@code NAME:predict} (routes split it at the first colon). */
   void predict(Exchange exchange) {
     String target = exchange.param("name");
-    Model model = core.model(target.substring(0, target.indexOf(':')), null);
+    Model model = core.snapshot().model(target.substring(0, target.indexOf(':')), null);
     exchange.answeredBy(model);
     JsonNode body = bodies.read(exchange);
-    Prediction prediction = core.predict(model, Instances.parse(body, model, core), false, false);
-    JsonBodies.send(exchange.response(), Status.OK_200, Map.of("predictions", prediction.classes()));
+    RowPrediction prediction = core.predictRows(model, Instances.parse(body, model, core), false, true);
+    JsonBodies.send(exchange.response(), Status.OK_200,
+        Map.of("predictions", JsonTensors.data(prediction.predictions())));
   }
 
   record ModelReady(String name, boolean ready) {}

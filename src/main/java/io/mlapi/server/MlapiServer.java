@@ -6,6 +6,7 @@ import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderValues;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.DirectHandlers;
+import io.mlapi.inference.InferenceService;
 import io.mlapi.metrics.Metrics;
 import java.io.PrintWriter;
 import java.time.Clock;

@@ -1,6 +1,7 @@
 package io.mlapi.server;
 
 import io.helidon.http.Status;
+import io.mlapi.inference.InferenceService;
 import io.mlapi.model.Model;
 import io.mlapi.repository.ModelStatus;
 import io.mlapi.repository.RepositoryState;
@@ -21,7 +22,7 @@ final class ModelCatalogApi {
   }
 
   void models(Exchange exchange) {
-    RepositoryState state = core.state();
+    RepositoryState state = core.snapshot().state();
     List<ModelEntry> models = state.models().values().stream()
         .map(model -> new ModelEntry(model.name(), model.ready(), model.unloaded(), model.versions().stream()
             .map(v -> new OpenInferenceApi.VersionState(Integer.toString(v.version()), v.state().name(), v.reason()))
@@ -33,7 +34,7 @@ final class ModelCatalogApi {
 
   /** The card of the version asked for (the newest served without one): 404 unknown, 503 not served. */
   void card(Exchange exchange) {
-    Model model = core.model(exchange.param("name"), OpenInferenceApi.version(exchange));
+    Model model = core.snapshot().model(exchange.param("name"), OpenInferenceApi.version(exchange));
     exchange.answeredBy(model);
     JsonBodies.send(exchange.response(), Status.OK_200, model.card());
   }

@@ -1,8 +1,10 @@
 package io.mlapi.server;
 
+import io.mlapi.model.InferenceException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
+import io.mlapi.inference.InferenceService;
 import io.mlapi.repository.ModelStatus;
 import io.mlapi.repository.VersionStatus;
 import java.nio.charset.StandardCharsets;
@@ -34,10 +36,10 @@ final class RepositoryApi {
     JsonNode body = bodies.readOptional(exchange);
     JsonNode readyOnly = body == null ? null : body.get("ready");
     if (readyOnly != null && !readyOnly.isBoolean()) {
-      throw ApiException.badRequest("\"ready\" must be true or false, got " + Instances.describe(readyOnly));
+      throw InferenceException.invalidInput("\"ready\" must be true or false, got " + Instances.describe(readyOnly));
     }
     List<IndexEntry> entries = new ArrayList<>();
-    for (ModelStatus model : core.state().models().values()) {
+    for (ModelStatus model : core.snapshot().state().models().values()) {
       for (VersionStatus version : model.versions()) {
         if (readyOnly == null || !readyOnly.booleanValue() || version.state() == VersionStatus.State.READY) {
           entries.add(new IndexEntry(model.name(), Integer.toString(version.version()), version.state().name(),
@@ -56,7 +58,7 @@ final class RepositoryApi {
     ModelStatus model = found(name, core.repository().load(name));
     if (!model.ready()) {
       List<String> reasons = model.versions().stream().map(v -> "version " + v.version() + ": " + v.reason()).toList();
-      throw ApiException.badRequest("model " + name + " did not load: " + String.join("; ", reasons));
+      throw InferenceException.invalidInput("model " + name + " did not load: " + String.join("; ", reasons));
     }
     exchange.answeredBy(model.latest());
     JsonBodies.send(exchange.response(), Status.OK_200, new ModelState(name, true, model.servedVersions().stream().map(String::valueOf).toList()));
@@ -72,7 +74,7 @@ final class RepositoryApi {
   }
 
   private ModelStatus found(String name, Optional<ModelStatus> model) {
-    return model.orElseThrow(() -> new ApiException(404, "no model named \"" + Instances.abbreviate(name)
+    return model.orElseThrow(() -> InferenceException.notFound("no model named \"" + InferenceException.abbreviate(name)
         + "\" in the repository"));
   }
 
@@ -83,13 +85,13 @@ final class RepositoryApi {
     String header = exchange.request().headers().first(HeaderNames.AUTHORIZATION).orElse(null);
     if (header == null) {
       exchange.response().header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"mlapi\"");
-      throw new ApiException(401, "the repository commands need \"Authorization: Bearer TOKEN\" "
+      throw new HttpException(401, "the repository commands need \"Authorization: Bearer TOKEN\" "
           + "with the server's admin token (--admin-token, MLAPI_ADMIN_TOKEN)");
     }
     byte[] given = header.startsWith("Bearer ")
         ? header.substring("Bearer ".length()).strip().getBytes(StandardCharsets.UTF_8) : new byte[0];
     if (!MessageDigest.isEqual(given, adminToken)) {
-      throw new ApiException(403, "the bearer token is not the server's admin token");
+      throw new HttpException(403, "the bearer token is not the server's admin token");
     }
   }
 

@@ -1,5 +1,6 @@
 package io.mlapi.server;
 
+import io.mlapi.model.InferenceException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
@@ -69,7 +70,7 @@ final class StaticFiles {
     String name = exchange.param("asset");
     Asset file = assets.get(name);
     if (file == null) {
-      throw new ApiException(404, "the console has no file \"" + Instances.abbreviate(name) + "\"; it has "
+      throw new HttpException(404, "the console has no file \"" + InferenceException.abbreviate(name) + "\"; it has "
           + String.join(", ", CONSOLE_ASSETS));
     }
     send(exchange, file);
@@ -80,7 +81,7 @@ final class StaticFiles {
     String name = exchange.param("page");
     Asset file = DOC_NAME.matcher(name).matches() ? docs.computeIfAbsent(name, StaticFiles::readDoc) : null;
     if (file == null) {
-      throw new ApiException(404, "no guide named \"" + Instances.abbreviate(name)
+      throw new HttpException(404, "no guide named \"" + InferenceException.abbreviate(name)
           + "\"; the guides are README.md and those of docs/, such as serving.md");
     }
     send(exchange, file);

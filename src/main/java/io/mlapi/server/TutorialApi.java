@@ -3,8 +3,11 @@ package io.mlapi.server;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.Status;
+import io.mlapi.inference.InferenceService;
+import io.mlapi.model.InferenceException;
 import io.mlapi.model.Model;
-import io.mlapi.model.Prediction;
+import io.mlapi.model.RowPrediction;
+import io.mlapi.model.Tensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,44 +23,45 @@ final class TutorialApi {
     this.bodies = bodies;
   }
 
-  /** {@code {"score": accuracy}} of the default model on its held-out rows, measured when it loaded. */
+  /** {@code {"score": ...}} of the default model on its held-out rows, measured when it loaded. */
   void score(Exchange exchange) {
-    Model model = core.defaultModel();
+    Model model = core.snapshot().defaultModel();
     exchange.answeredBy(model);
-    JsonBodies.send(exchange.response(), Status.OK_200, Map.of("score", model.score()));
+    double score = model.score().orElseThrow(() -> InferenceException.invalidInput("model " + model.name()
+        + " has no held-out test rows to score it on"));
+    JsonBodies.send(exchange.response(), Status.OK_200, Map.of("score", score));
   }
 
   void predict(Exchange exchange) {
     JsonNode body = bodies.read(exchange);
-    Model model = core.defaultModel();
+    Model model = core.snapshot().defaultModel();
     exchange.answeredBy(model);
     JsonNode probabilitiesFlag = body.path("probabilities");
     if (!probabilitiesFlag.isMissingNode() && !probabilitiesFlag.isBoolean()) {
-      throw ApiException.badRequest("\"probabilities\" must be true or false, got " + Instances.describe(probabilitiesFlag));
+      throw InferenceException.invalidInput("\"probabilities\" must be true or false, got "
+          + Instances.describe(probabilitiesFlag));
     }
     boolean probabilities = probabilitiesFlag.asBoolean(false);
-    Prediction prediction = core.predict(model, Instances.parse(body, model, core), probabilities, false);
-
-    List<String> labels = new ArrayList<>(prediction.classes().length);
-    for (int c : prediction.classes()) {
-      labels.add(model.classes().get(c));
-    }
+    RowPrediction prediction = core.predictRows(model, Instances.parse(body, model, core), probabilities, false);
     List<Map<String, Double>> perClass = null;
     if (probabilities) {
-      perClass = new ArrayList<>();
-      for (double[] row : prediction.probabilities()) {
+      Tensor p = prediction.probabilities();
+      List<String> classes = prediction.classes();
+      int rows = (int) p.dimension(0);
+      perClass = new ArrayList<>(rows);
+      for (int r = 0; r < rows; r++) {
         Map<String, Double> byClass = new LinkedHashMap<>();
-        for (int c = 0; c < row.length; c++) {
-          byClass.put(model.classes().get(c), row[c]);
+        for (int c = 0; c < classes.size(); c++) {
+          byClass.put(classes.get(c), p.number(r * classes.size() + c));
         }
         perClass.add(byClass);
       }
     }
-    JsonBodies.send(exchange.response(), Status.OK_200,
-        new PredictResponse(labels, perClass, model.name(), Integer.toString(model.version())));
+    JsonBodies.send(exchange.response(), Status.OK_200, new PredictResponse(
+        JsonTensors.data(prediction.predictions()), perClass, model.name(), Integer.toString(model.version())));
   }
 
+  /** @param predictions per row a label (a number for a regressor) */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record PredictResponse(
-      List<String> predictions, List<Map<String, Double>> probabilities, String model, String version) {}
+  record PredictResponse(Object predictions, List<Map<String, Double>> probabilities, String model, String version) {}
 }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mlapi.data.DatasetException;
 import io.mlapi.data.DatasetReader;
 import io.mlapi.data.Split;
-import io.mlapi.model.Model;
+import io.mlapi.model.TrainedModel;
 import io.mlapi.model.ModelTrainer;
 import io.mlapi.svm.SvcParameters;
 import java.io.IOException;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BatchPredictorTest {
-  private static final Model IRIS = new ModelTrainer(Clock.fixed(Instant.EPOCH, ZoneOffset.UTC))
+  private static final TrainedModel IRIS = new ModelTrainer(Clock.fixed(Instant.EPOCH, ZoneOffset.UTC))
       .train(DatasetReader.iris(), Split.tutorial(150, 0.2), SvcParameters.scikitLearnDefaults(), "iris", 1);
 
   @TempDir

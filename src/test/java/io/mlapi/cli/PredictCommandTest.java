@@ -2,7 +2,7 @@ package io.mlapi.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mlapi.model.Model;
+import io.mlapi.model.TrainedModel;
 import io.mlapi.model.ModelReader;
 import io.mlapi.model.Prediction;
 import java.io.IOException;
@@ -57,7 +57,7 @@ class PredictCommandTest {
     return CommandLineRun.run(args.toArray(String[]::new));
   }
 
-  private static List<String> labels(Model model, double[][] rows) {
+  private static List<String> labels(TrainedModel model, double[][] rows) {
     Prediction prediction = model.predict(rows, false, false);
     return Stream.of(prediction.classes()).flatMapToInt(java.util.Arrays::stream).mapToObj(model.classes()::get).toList();
   }
@@ -74,7 +74,7 @@ class PredictCommandTest {
 
     CommandLineRun run = predict(iris, input, output);
 
-    Model model = ModelReader.read(iris);
+    TrainedModel model = ModelReader.read(iris);
     List<String> expected = labels(model, new double[][] {{5.1, 3.5, 1.4, 0.2}, {5.7, 2.8, 4.2, 1.3}, {6.9, 3.2, 5.7, 2.3}});
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.err()).isEmpty();
@@ -96,7 +96,7 @@ class PredictCommandTest {
     CommandLineRun run = predict(irisWithProbabilities, input, output);
 
     assertThat(run.exitCode()).as(run.err()).isZero();
-    Model model = ModelReader.read(irisWithProbabilities);
+    TrainedModel model = ModelReader.read(irisWithProbabilities);
     double[][] rows = {{5.1, 3.5, 1.4, 0.2}, {6.3, 2.5, 4.9, 1.5}};
     Prediction prediction = model.predict(rows, true, false);
     List<String> lines = Files.readAllLines(output);

@@ -2,7 +2,7 @@ package io.mlapi.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mlapi.model.Model;
+import io.mlapi.model.TrainedModel;
 import io.mlapi.model.ModelReader;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -37,8 +37,8 @@ class TrainCommandTest {
             + "120 training rows",
         "test accuracy 0.7 on 30 rows (tutorial split, test size 0.2)",
         "saved to " + dir.resolve("iris"));
-    Model model = ModelReader.read(dir.resolve("iris"));
-    assertThat(model.score()).isEqualTo(0.7);
+    TrainedModel model = ModelReader.read(dir.resolve("iris"));
+    assertThat(model.accuracy()).isEqualTo(0.7);
     assertThat(model.card().createdAt()).isEqualTo("2026-11-29T12:00:00Z");
   }
 
@@ -48,7 +48,7 @@ class TrainCommandTest {
     CommandLineRun run = CommandLineRun.run("train", "--model-dir", dir.toString(), "--kernel", "linear");
 
     assertThat(run.exitCode()).isZero();
-    Model model = ModelReader.read(dir.resolve("iris"));
+    TrainedModel model = ModelReader.read(dir.resolve("iris"));
     assertThat(model.version()).isEqualTo(2);
     assertThat(model.card().parameters().kernel()).isEqualTo("linear");
   }
@@ -61,7 +61,7 @@ class TrainCommandTest {
         "--probability");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
-    Model model = ModelReader.read(dir.resolve("wine_data"));
+    TrainedModel model = ModelReader.read(dir.resolve("wine_data"));
     assertThat(model.name()).isEqualTo("wine_data");
     assertThat(model.version()).isEqualTo(7);
     assertThat(model.hasProbabilities()).isTrue();

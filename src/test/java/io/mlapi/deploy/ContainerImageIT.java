@@ -21,7 +21,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.mlapi.data.DatasetReader;
 import io.mlapi.data.Split;
 import io.mlapi.model.MlapiVersion;
-import io.mlapi.model.Model;
+import io.mlapi.model.TrainedModel;
 import io.mlapi.model.ModelTrainer;
 import io.mlapi.model.ModelWriter;
 import io.mlapi.svm.Kernel;
@@ -201,8 +201,8 @@ class ContainerImageIT {
   @Test
   void aModelDirectoryMountedOnModelDirReplacesTheBakedModel(@TempDir Path temp) throws IOException {
     Path models = Files.createDirectories(temp.resolve("models"));
-    Model linear = trainIris(Kernel.LINEAR, models.resolve("iris"));
-    assertThat(linear.score()).as("a score that tells the mounted model from the baked one")
+    TrainedModel linear = trainIris(Kernel.LINEAR, models.resolve("iris"));
+    assertThat(linear.accuracy()).as("a score that tells the mounted model from the baked one")
         .isNotEqualTo(TUTORIAL_SCORE);
     String name = "mlapi-it-mounted-" + tag;
     podman.run("run", "-d", "--name", name, "--read-only", "--tmpfs", "/tmp",
@@ -210,7 +210,7 @@ class ContainerImageIT {
     cleanups.add(List.of("rm", "-f", "-t", "0", name));
     int port = publishedPort(name, 5000);
     awaitReady(port, name);
-    assertThat(get(port, "/score")).isEqualTo("{\"score\":" + linear.score() + "}");
+    assertThat(get(port, "/score")).isEqualTo("{\"score\":" + linear.accuracy() + "}");
   }
 
   @Test
@@ -274,7 +274,7 @@ class ContainerImageIT {
     Container container = runtime.spec().containers().get(0);
     ServeContainer server = ServeContainer.of(container).orElseThrow();
     assertThat(container.getPorts()).extracting(ContainerPort::getContainerPort).containsExactly(server.port());
-    Model poly = trainIris(Kernel.POLY, Files.createDirectories(temp.resolve("storage")).resolve("iris"));
+    TrainedModel poly = trainIris(Kernel.POLY, Files.createDirectories(temp.resolve("storage")).resolve("iris"));
     // What KServe makes of the runtime: its container in a pod, the model's storage on /mnt/models.
     container.getVolumeMounts().add(new VolumeMountBuilder().withName("kserve-model")
         .withMountPath(server.modelPath()).withReadOnly(true).build());
@@ -284,7 +284,7 @@ class ContainerImageIT {
 
     String name = playPod("mlapi-it-kserve-" + tag, pod);
     awaitProbe(name, container.getReadinessProbe(), null);
-    assertThat(get(hostPort, "/score")).isEqualTo("{\"score\":" + poly.score() + "}");
+    assertThat(get(hostPort, "/score")).isEqualTo("{\"score\":" + poly.accuracy() + "}");
   }
 
   @Test
@@ -355,10 +355,10 @@ class ContainerImageIT {
   }
 
   /** Trains the Iris model with {@code kernel} into the plain directory {@code dir}, readable by the image's user. */
-  private static Model trainIris(Kernel kernel, Path dir) throws IOException {
-    Model model = new ModelTrainer(Clock.systemUTC()).train(DatasetReader.iris(), Split.tutorial(150, 0.2),
+  private static TrainedModel trainIris(Kernel kernel, Path dir) throws IOException {
+    TrainedModel model = new ModelTrainer(Clock.systemUTC()).train(DatasetReader.iris(), Split.tutorial(150, 0.2),
         SvcParameters.scikitLearnDefaults().withKernel(kernel), "iris", 1);
-    Model written = new ModelWriter().writeNew(model, dir);
+    TrainedModel written = new ModelWriter().writeNew(model, dir);
     makeReadable(dir.getParent().getParent());
     return written;
   }

@@ -25,10 +25,11 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.mlapi.ModelFixtures;
 import io.mlapi.metrics.Metrics;
 import io.mlapi.model.MlapiVersion;
+import io.mlapi.repository.ModelLoader;
 import io.mlapi.repository.ModelRepository;
 import io.mlapi.repository.RepositoryDirectory;
 import io.mlapi.repository.VersionPolicies;
-import io.mlapi.server.InferenceService;
+import io.mlapi.inference.InferenceService;
 import io.mlapi.server.MlapiServer;
 import io.mlapi.server.ServerConfig;
 import java.io.IOException;
@@ -302,7 +303,7 @@ class KustomizeManifestsTest {
         throw new UncheckedIOException(e);
       }
       Metrics metrics = new Metrics();
-      ModelRepository repository = new ModelRepository(new RepositoryDirectory(root), VersionPolicies.latest(),
+      ModelRepository repository = new ModelRepository(new RepositoryDirectory(root), ModelLoader.trained(), VersionPolicies.latest(),
           metrics, null);
       ServerConfig config = ServerConfig.onPort(0);
       MlapiServer server = MlapiServer.start(config, new InferenceService(repository, metrics, config.maxRows()),

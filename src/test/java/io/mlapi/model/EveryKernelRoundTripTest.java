@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class EveryKernelRoundTripTest {
   private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC);
 
-  private static Model train(Kernel kernel) {
+  private static TrainedModel train(Kernel kernel) {
     return new ModelTrainer(CLOCK).train(DatasetReader.iris(), Split.tutorial(150, 0.2),
         SvcParameters.scikitLearnDefaults().withKernel(kernel), "iris", 1);
   }
@@ -33,13 +33,13 @@ class EveryKernelRoundTripTest {
   @ParameterizedTest
   @EnumSource(Kernel.class)
   void writtenModelLoadsWithItsScoreAndPredictions(Kernel kernel, @TempDir Path temp) {
-    Model model = train(kernel);
+    TrainedModel model = train(kernel);
     new ModelWriter().writeNew(model, temp.resolve("iris"));
 
-    Model loaded = ModelReader.read(temp.resolve("iris"));
+    TrainedModel loaded = ModelReader.read(temp.resolve("iris"));
 
     assertThat(loaded.card().parameters().kernel()).isEqualTo(kernel.label());
-    assertThat(loaded.score()).isEqualTo(model.score());
+    assertThat(loaded.accuracy()).isEqualTo(model.accuracy());
     double[][] rows = {{5.1, 3.5, 1.4, 0.2}, {6.7, 3.0, 5.2, 2.3}};
     assertThat(loaded.predict(rows, false, false).classes()).containsExactly(model.predict(rows, false, false).classes());
   }

@@ -36,10 +36,10 @@ class ModelReaderTest {
   void committedFormat1Artifact_stillLoadsAndPredictsLikeANewModel() throws URISyntaxException {
     Path old = Path.of(getClass().getResource("/artifacts/iris-format1").toURI());
 
-    Model loaded = ModelReader.read(old);
+    TrainedModel loaded = ModelReader.read(old);
 
     assertThat(loaded.card().formatVersion()).isEqualTo(1);
-    assertThat(loaded.score()).isEqualTo(0.7);
+    assertThat(loaded.accuracy()).isEqualTo(0.7);
     double[][] rows = DatasetReader.iris().features();
     assertThat(loaded.predict(rows, false, false).classes())
         .containsExactly(ModelFixtures.iris(1).predict(rows, false, false).classes());

@@ -33,14 +33,14 @@ class ModelWriterTest {
   @Test
   void replaceThenRead_roundTripsCardAndPredictions() {
     Path link = dir.resolve("iris");
-    Model trained = ModelFixtures.iris(1);
+    TrainedModel trained = ModelFixtures.iris(1);
 
-    Model written = new ModelWriter().replace(trained, link);
-    Model read = ModelReader.read(link);
+    TrainedModel written = new ModelWriter().replace(trained, link);
+    TrainedModel read = ModelReader.read(link);
 
     assertThat(read.card()).usingRecursiveComparison().isEqualTo(written.card());
     assertThat(read.card().files()).containsOnlyKeys("model.libsvm", "test.csv");
-    assertThat(read.score()).isEqualTo(0.7);
+    assertThat(read.accuracy()).isEqualTo(0.7);
     double[][] rows = DatasetReader.iris().features();
     assertThat(read.predict(rows, false, true).classes()).containsExactly(trained.predict(rows, false, true).classes());
     assertThat(read.predict(rows, false, true).decisionFunction())
@@ -73,9 +73,9 @@ class ModelWriterTest {
     });
     assertThatThrownBy(() -> dying.replace(ModelFixtures.linearStratified(2), link)).isInstanceOf(Crash.class);
 
-    Model survivor = ModelReader.read(link);
+    TrainedModel survivor = ModelReader.read(link);
     assertThat(survivor.version()).isEqualTo(1);
-    assertThat(survivor.score()).isEqualTo(0.7);
+    assertThat(survivor.accuracy()).isEqualTo(0.7);
 
     // The next writer clears what the dead one left and publishes normally.
     new ModelWriter().replace(ModelFixtures.linearStratified(2), link);
@@ -110,7 +110,7 @@ class ModelWriterTest {
 
     new ModelWriter().writeNew(ModelFixtures.iris(1), version);
 
-    assertThat(ModelReader.read(version).score()).isEqualTo(0.7);
+    assertThat(ModelReader.read(version).accuracy()).isEqualTo(0.7);
     assertThatThrownBy(() -> new ModelWriter().writeNew(ModelFixtures.iris(1), version))
         .hasMessage(version + " exists already; a version is never overwritten, so pick a new one");
   }

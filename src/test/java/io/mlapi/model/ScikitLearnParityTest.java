@@ -51,12 +51,12 @@ class ScikitLearnParityTest {
     }
   }
 
-  private static Model trainTutorial(Dataset data, Kernel kernel) {
+  private static TrainedModel trainTutorial(Dataset data, Kernel kernel) {
     return new ModelTrainer(CLOCK).train(data, Split.tutorial(data.rowCount(), 0.2),
         SvcParameters.scikitLearnDefaults().withKernel(kernel), "parity", 1);
   }
 
-  private static List<String> labels(Model model, int[] classes) {
+  private static List<String> labels(TrainedModel model, int[] classes) {
     List<String> labels = new ArrayList<>();
     for (int c : classes) {
       labels.add(model.classes().get(c));
@@ -79,7 +79,7 @@ class ScikitLearnParityTest {
   }
 
   /** scikit-learn's intercept_ is -rho, except for two classes, where it flips the sign again. */
-  private static double[] intercepts(Model model) {
+  private static double[] intercepts(TrainedModel model) {
     double[] rho = model.svm().rho();
     double[] intercepts = new double[rho.length];
     for (int i = 0; i < rho.length; i++) {
@@ -103,10 +103,10 @@ class ScikitLearnParityTest {
   @Test
   void score_tutorialSplit_matchesScikitLearn() {
     JsonNode tutorial = REFERENCE.get("tutorial");
-    Model model = new ModelTrainer(CLOCK).train(DatasetReader.iris(), Split.tutorial(150, 0.2),
+    TrainedModel model = new ModelTrainer(CLOCK).train(DatasetReader.iris(), Split.tutorial(150, 0.2),
         SvcParameters.scikitLearnDefaults(), "iris", 1);
 
-    assertThat(model.score()).isEqualTo(0.7).isEqualTo(tutorial.get("score").doubleValue());
+    assertThat(model.accuracy()).isEqualTo(0.7).isEqualTo(tutorial.get("score").doubleValue());
     assertThat(model.card().parameters().gammaValue()).isEqualTo(tutorial.get("gamma").doubleValue());
     assertThat(model.svm().supportVectorsPerClass()).containsExactly(7, 20, 16);
     assertThat(model.svm().supportIndices()).containsExactly(toInts(tutorial.get("support")));
@@ -126,7 +126,7 @@ class ScikitLearnParityTest {
   void predictAndDecisionFunction_all150IrisRows_matchScikitLearn() {
     JsonNode tutorial = REFERENCE.get("tutorial");
     Dataset iris = DatasetReader.iris();
-    Model model = trainTutorial(iris, Kernel.RBF);
+    TrainedModel model = trainTutorial(iris, Kernel.RBF);
 
     Prediction prediction = model.predict(iris.features(), false, true);
 
@@ -153,7 +153,7 @@ class ScikitLearnParityTest {
     Dataset data = DatasetReader.read(resource(reference.get("file").asText()), null);
     Kernel kernel = Kernel.parse(reference.get("kernel").asText());
 
-    Model model = trainTutorial(data, kernel);
+    TrainedModel model = trainTutorial(data, kernel);
     Split split = Split.tutorial(data.rowCount(), 0.2);
     double[][] test = data.rows(split.test()).features();
     Prediction prediction = model.predict(test, false, true);
@@ -162,7 +162,7 @@ class ScikitLearnParityTest {
     assertThat(model.svm().supportVectorsPerClass()).containsExactly(toInts(reference.get("n_support")));
     assertThat(labels(model, prediction.classes()))
         .containsExactlyElementsOf(strings(reference.get("test_predictions")));
-    assertThat(model.score()).isEqualTo(reference.get("score").doubleValue());
+    assertThat(model.accuracy()).isEqualTo(reference.get("score").doubleValue());
     // scikit-learn's LIBSVM takes dot products from BLAS (OpenBLAS here), whose summation order is
     // not a plain loop's: kernel values differ in the last bit, and over millions of solver
     // iterations (breast_cancer, linear: 7.5 million) the two solutions drift apart by ~1e-5.

@@ -35,7 +35,7 @@ class ModelRepositoryTest {
   };
 
   private ModelRepository repository(String... policies) {
-    return new ModelRepository(new RepositoryDirectory(root), VersionPolicies.parse(List.of(policies)), listener, null);
+    return new ModelRepository(new RepositoryDirectory(root), ModelLoader.trained(), VersionPolicies.parse(List.of(policies)), listener, null);
   }
 
   private static List<Integer> served(ModelRepository repository, String model) {
@@ -82,7 +82,8 @@ class ModelRepositoryTest {
 
     assertThat(served(repository, "iris")).containsExactly(2);
     assertThat(before.version()).isEqualTo(1);
-    assertThat(before.predict(new double[][] {{6.8, 2.8, 4.8, 1.4}}, false, false).classes()).containsExactly(1);
+    assertThat((long[]) before.predictRows(new double[][] {{6.8, 2.8, 4.8, 1.4}}, false, true).predictions().data())
+        .containsExactly(1L);
   }
 
   @Test
@@ -274,7 +275,7 @@ class ModelRepositoryTest {
   void configuredDefaultModel_isKeptEvenWithSeveralModels() {
     publish(root, "iris", 1, false);
     publish(root, "wine", 1, false);
-    ModelRepository repository = new ModelRepository(new RepositoryDirectory(root), VersionPolicies.latest(),
+    ModelRepository repository = new ModelRepository(new RepositoryDirectory(root), ModelLoader.trained(), VersionPolicies.latest(),
         listener, "wine");
 
     repository.poll();
@@ -330,7 +331,7 @@ class ModelRepositoryTest {
   void singleModelDirectory_followsTheLinkThatTrainSwitches() {
     Path link = root.resolve("models/iris");
     new ModelWriter().replace(ModelFixtures.iris("iris", 1, false), link);
-    ModelRepository repository = new ModelRepository(new SingleModelDirectory(link), VersionPolicies.latest(),
+    ModelRepository repository = new ModelRepository(new SingleModelDirectory(link), ModelLoader.trained(), VersionPolicies.latest(),
         listener, null);
     repository.poll();
     assertThat(served(repository, "iris")).containsExactly(1);

@@ -182,11 +182,11 @@ class ServerBehaviourTest {
   }
 
   @Test
-  void moreRowsThanTheLimit_is400() {
+  void moreRowsThanTheLimit_is413() {
     try (TestServer server = new TestServer(root, ServerConfig.onPort(0).withLimits(1 << 20, 2, Duration.ofSeconds(30)))) {
       Http.Response response = server.http.post("/predict", "{\"instances\": [[1,2,3,4],[1,2,3,4],[1,2,3,4]]}");
 
-      assertThat(response.status()).isEqualTo(400);
+      assertThat(response.status()).isEqualTo(413);
       assertThat(response.error()).isEqualTo("3 rows is more than the limit of 2 per request");
     }
   }

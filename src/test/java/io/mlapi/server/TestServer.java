@@ -1,7 +1,9 @@
 package io.mlapi.server;
 
 import io.mlapi.Http;
+import io.mlapi.inference.InferenceService;
 import io.mlapi.metrics.Metrics;
+import io.mlapi.repository.ModelLoader;
 import io.mlapi.repository.ModelRepository;
 import io.mlapi.repository.RepositoryDirectory;
 import io.mlapi.repository.VersionPolicies;
@@ -28,7 +30,7 @@ final class TestServer implements AutoCloseable {
   }
 
   TestServer(Path root, ServerConfig config, String defaultModel, boolean poll) {
-    repository = new ModelRepository(new RepositoryDirectory(root), VersionPolicies.latest(), metrics, defaultModel);
+    repository = new ModelRepository(new RepositoryDirectory(root), ModelLoader.trained(), VersionPolicies.latest(), metrics, defaultModel);
     metrics.watch(repository::state);
     if (poll) {
       repository.poll();

@@ -1,0 +1,287 @@
+package io.mlapi.model;
+
+import io.mlapi.svm.SvcModel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * A model mlapi trained: its card ({@code model.json}), its LIBSVM model, and the held-out test
+ * rows it was measured on. The test accuracy is computed once, here, when a model is trained or
+ * loaded; {@link #score()} never predicts.
+ *
+ * <p>As a {@link Model} it takes one input, {@code input-0} of shape {@code [rows, features]} in
+ * any numeric datatype, and gives {@code predict} (INT64 class indices, what KServe's and MLServer's
+ * scikit-learn servers answer), {@code label} (BYTES), {@code decision_function} (FP64, scikit-learn's)
+ * and, when trained with probabilities, {@code predict_proba} (FP64).
+ *
+ * <p>Immutable and safe to share between threads.
+ */
+public final class TrainedModel implements Model {
+  public static final String PLATFORM = "mlapi_libsvm";
+  public static final String INPUT = "input-0";
+  public static final String PREDICT = "predict";
+  public static final String LABEL = "label";
+  public static final String PREDICT_PROBA = "predict_proba";
+  public static final String DECISION_FUNCTION = "decision_function";
+
+  private final ModelCard card;
+  private final SvcModel svm;
+  private final double[][] testRows;
+  private final int[] testLabels;
+  private final double score;
+  private final List<TensorSpec> inputs;
+  private final List<TensorSpec> outputs;
+  private final RowSignature rows;
+  /** Each class's label as UTF-8, shared by every {@code label} tensor. */
+  private final byte[][] labelBytes;
+
+  /**
+   * @param testLabels per test row, the index of its true class in {@code card.metrics().labels()}
+   */
+  TrainedModel(ModelCard card, SvcModel svm, double[][] testRows, int[] testLabels) {
+    this.card = card;
+    this.svm = svm;
+    this.testRows = testRows;
+    this.testLabels = testLabels;
+    this.score = accuracy(confusionMatrix(svm, card.classes(), card.metrics().labels(), testRows, testLabels));
+    int features = svm.featureCount();
+    int classes = card.classes().size();
+    this.inputs = List.of(new TensorSpec(INPUT, Datatype.FP64, new long[] {-1, features}));
+    List<TensorSpec> offered = new ArrayList<>();
+    offered.add(new TensorSpec(PREDICT, Datatype.INT64, new long[] {-1}));
+    offered.add(new TensorSpec(LABEL, Datatype.BYTES, new long[] {-1}));
+    if (svm.hasProbability()) {
+      offered.add(new TensorSpec(PREDICT_PROBA, Datatype.FP64, new long[] {-1, classes}));
+    }
+    // scikit-learn's decision_function: one column for two classes, one per class otherwise
+    offered.add(new TensorSpec(DECISION_FUNCTION, Datatype.FP64, classes == 2 ? new long[] {-1}
+        : new long[] {-1, classes}));
+    this.outputs = List.copyOf(offered);
+    this.rows = new RowSignature(INPUT, card.featureNames(), card.classes(), LABEL, PREDICT,
+        svm.hasProbability() ? PREDICT_PROBA : null);
+    this.labelBytes = card.classes().stream().map(c -> c.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+  }
+
+  /** The fraction of rows on the diagonal: scikit-learn's {@code accuracy_score}. */
+  static double accuracy(int[][] confusionMatrix) {
+    int correct = 0;
+    int total = 0;
+    for (int i = 0; i < confusionMatrix.length; i++) {
+      correct += confusionMatrix[i][i];
+      for (int count : confusionMatrix[i]) {
+        total += count;
+      }
+    }
+    return (double) correct / total;
+  }
+
+  /**
+   * {@code [true label][predicted label]} counts over {@code rows}, labels indexing {@code labels},
+   * which hold every class of {@code classes} (the model's) and perhaps more.
+   */
+  static int[][] confusionMatrix(SvcModel svm, List<String> classes, List<String> labels, double[][] rows,
+      int[] truth) {
+    int[] labelOf = classes.stream().mapToInt(labels::indexOf).toArray();
+    int[][] matrix = new int[labels.size()][labels.size()];
+    SvcModel.Scratch scratch = svm.scratch();
+    for (int i = 0; i < rows.length; i++) {
+      matrix[truth[i]][labelOf[svm.predict(rows[i], scratch)]]++;
+    }
+    return matrix;
+  }
+
+  @Override
+  public ModelCard card() {
+    return card;
+  }
+
+  @Override
+  public String name() {
+    return card.name();
+  }
+
+  @Override
+  public int version() {
+    return card.version();
+  }
+
+  @Override
+  public String platform() {
+    return PLATFORM;
+  }
+
+  @Override
+  public List<TensorSpec> inputs() {
+    return inputs;
+  }
+
+  @Override
+  public List<TensorSpec> outputs() {
+    return outputs;
+  }
+
+  @Override
+  public List<String> defaultOutputs() {
+    return List.of(PREDICT);
+  }
+
+  /** Rows may come in any numeric datatype: each value is read as a double (FP32 as the float it is). */
+  @Override
+  public boolean accepts(TensorSpec spec, Datatype given) {
+    return given.isNumeric();
+  }
+
+  @Override
+  public Optional<RowSignature> rows() {
+    return Optional.of(rows);
+  }
+
+  @Override
+  public double[][] sampleRows() {
+    return testRows.clone();
+  }
+
+  public List<String> classes() {
+    return card.classes();
+  }
+
+  public List<String> featureNames() {
+    return card.featureNames();
+  }
+
+  public int featureCount() {
+    return svm.featureCount();
+  }
+
+  public boolean hasProbabilities() {
+    return svm.hasProbability();
+  }
+
+  /** Accuracy on the model's held-out test rows: the tutorial's {@code /score}. */
+  @Override
+  public OptionalDouble score() {
+    return OptionalDouble.of(score);
+  }
+
+  /** Accuracy on the held-out test rows, as recorded in the card. */
+  public double accuracy() {
+    return score;
+  }
+
+  SvcModel svm() {
+    return svm;
+  }
+
+  double[][] testRows() {
+    return testRows;
+  }
+
+  int[] testLabels() {
+    return testLabels;
+  }
+
+  @Override
+  public List<Tensor> infer(List<Tensor> inputs, List<String> outputs) {
+    double[][] x = inputs.get(0).toRows();
+    List<String> features = card.featureNames();
+    for (int r = 0; r < x.length; r++) {
+      for (int f = 0; f < x[r].length; f++) {
+        if (!Double.isFinite(x[r][f])) {
+          throw InferenceException.invalidInput("row " + r + ", feature " + features.get(f) + ": " + x[r][f]
+              + " is not a finite number");
+        }
+      }
+    }
+    Prediction prediction = predict(x, outputs.contains(PREDICT_PROBA), outputs.contains(DECISION_FUNCTION));
+    int n = x.length;
+    List<Tensor> answer = new ArrayList<>(outputs.size());
+    for (String output : outputs) {
+      answer.add(switch (output) {
+        case PREDICT -> {
+          long[] classes = new long[n];
+          for (int r = 0; r < n; r++) {
+            classes[r] = prediction.classes()[r];
+          }
+          yield new Tensor(PREDICT, Datatype.INT64, new long[] {n}, classes);
+        }
+        case LABEL -> {
+          byte[][] labels = new byte[n][];
+          for (int r = 0; r < n; r++) {
+            labels[r] = labelBytes[prediction.classes()[r]];
+          }
+          yield new Tensor(LABEL, Datatype.BYTES, new long[] {n}, labels);
+        }
+        case PREDICT_PROBA -> matrix(PREDICT_PROBA, prediction.probabilities(), false);
+        case DECISION_FUNCTION -> matrix(DECISION_FUNCTION, prediction.decisionFunction(), svm.classCount() == 2);
+        default -> throw new IllegalArgumentException("model " + name() + " has no output " + output);
+      });
+    }
+    return answer;
+  }
+
+  /** Rows of values as one FP64 tensor: {@code [rows]} when {@code vector} (one value per row), else {@code [rows, width]}. */
+  private static Tensor matrix(String name, double[][] rows, boolean vector) {
+    int width = rows.length == 0 ? 0 : rows[0].length;
+    double[] flat = new double[rows.length * width];
+    for (int r = 0; r < rows.length; r++) {
+      System.arraycopy(rows[r], 0, flat, r * width, width);
+    }
+    return new Tensor(name, Datatype.FP64, vector ? new long[] {rows.length} : new long[] {rows.length, width}, flat);
+  }
+
+  /**
+   * Predicts {@code rows}, each with {@link #featureCount()} finite values (the caller checks).
+   *
+   * @throws IllegalStateException when probabilities are asked of a model trained without them
+   */
+  public Prediction predict(double[][] rows, boolean probabilities, boolean decisionFunction) {
+    int[] classes = new int[rows.length];
+    double[][] probability = probabilities ? new double[rows.length][] : null;
+    double[][] decision = decisionFunction ? new double[rows.length][] : null;
+    SvcModel.Scratch scratch = svm.scratch();
+    for (int r = 0; r < rows.length; r++) {
+      classes[r] = svm.predict(rows[r], scratch);
+      if (decisionFunction) {
+        decision[r] = scikitLearnDecision(scratch.decision(), svm.classCount());
+      }
+      if (probabilities) {
+        probability[r] = svm.probabilities(rows[r]);
+      }
+    }
+    return new Prediction(classes, probability, decision);
+  }
+
+  /**
+   * scikit-learn's {@code decision_function} from LIBSVM's one-vs-one values: for two classes the
+   * negated value (so positive favours the second class); for more, {@code _ovr_decision_function}:
+   * votes plus the summed confidences squashed into (-1/3, 1/3).
+   */
+  static double[] scikitLearnDecision(double[] pairs, int classes) {
+    if (classes == 2) {
+      return new double[] {-pairs[0]};
+    }
+    double[] votes = new double[classes];
+    double[] confidence = new double[classes];
+    int k = 0;
+    for (int i = 0; i < classes; i++) {
+      for (int j = i + 1; j < classes; j++) {
+        confidence[i] -= -pairs[k];
+        confidence[j] += -pairs[k];
+        if (pairs[k] < 0) {
+          votes[j] += 1;
+        } else {
+          votes[i] += 1;
+        }
+        k++;
+      }
+    }
+    double[] scores = new double[classes];
+    for (int c = 0; c < classes; c++) {
+      scores[c] = votes[c] + confidence[c] / (3 * (Math.abs(confidence[c]) + 1));
+    }
+    return scores;
+  }
+}
