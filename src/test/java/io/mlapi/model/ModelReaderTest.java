@@ -47,12 +47,12 @@ class ModelReaderTest {
 
   @Test
   void newerFormatVersion_isRefusedNamingBothVersions() throws IOException {
-    edit("model.json", "\"formatVersion\" : 1", "\"formatVersion\" : 2");
+    edit("model.json", "\"formatVersion\" : 2", "\"formatVersion\" : 3");
 
     assertThatThrownBy(() -> ModelReader.read(model))
         .isInstanceOf(ModelFormatException.class)
-        .hasMessage(model.resolve("model.json") + " has format version 2, but this mlapi (" + MlapiVersion.VALUE
-            + ") reads format versions up to 1; upgrade mlapi to serve it");
+        .hasMessage(model.resolve("model.json") + " has format version 3, but this mlapi (" + MlapiVersion.VALUE
+            + ") reads format versions up to 2; upgrade mlapi to serve it");
   }
 
   @Test
