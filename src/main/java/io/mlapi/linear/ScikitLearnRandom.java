@@ -24,6 +24,11 @@ final class ScikitLearnRandom extends Random {
 
   @Override
   public int nextInt(int bound) {
+    return bounded(bits, bound);
+  }
+
+  /** {@code bounded_rand_int(bound)}: a uniform integer in {@code [0, bound)}. */
+  static int bounded(Mt19937 bits, int bound) {
     if (bound <= 0) {
       throw new IllegalArgumentException("bound must be positive, got " + bound);
     }
