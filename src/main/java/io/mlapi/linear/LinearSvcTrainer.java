@@ -6,26 +6,29 @@ import de.bwaldvogel.liblinear.Linear;
 import de.bwaldvogel.liblinear.Parameter;
 import de.bwaldvogel.liblinear.Problem;
 import de.bwaldvogel.liblinear.SolverType;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * Fits scikit-learn's {@code LinearSVC} with LIBLINEAR Java, the port of the library scikit-learn
- * wraps: the same solver (dual coordinate descent for the squared hinge or hinge loss, or
- * Crammer-Singer), the intercept as an extra feature of value 1, classes in sorted order (rows are
- * handed over stably sorted by class, as for LIBSVM), {@code class_weight='balanced'} as
- * scikit-learn computes it, and the coordinate order drawn from scikit-learn's random stream
- * ({@link ScikitLearnRandom}).
+ * Fits scikit-learn's {@code LinearSVC} as scikit-learn's copy of LIBLINEAR does: rows made sparse
+ * (zeros left out) with the intercept as an extra feature of value {@code intercept_scaling} (1),
+ * classes in sorted order, one-vs-rest with the class as +1 (for two classes one problem, the
+ * second class as +1), {@code class_weight='balanced'} as scikit-learn computes it, and the
+ * coordinate order drawn from scikit-learn's random stream ({@link ScikitLearnRandom}).
  *
- * <p>What still differs from scikit-learn's copy of LIBLINEAR (which is older): LIBLINEAR 2.44's
- * dual solver stops only when the projected gradients are also small on their own, adds a row's
- * squared norm to its diagonal in another order, and after 300 iterations hands over to a primal
- * Newton solver where scikit-learn goes on to {@code max_iter}. So coefficients agree closely
- * (the parity tests measure how closely) rather than bit for bit.
+ * <p>One-vs-rest (the default) runs {@link DualCoordinateDescent}, a faithful port of scikit-learn's
+ * solver, and matches scikit-learn bit for bit. Crammer-Singer runs LIBLINEAR Java's solver, which
+ * draws the same coordinate order but is LIBLINEAR 2.44's (newer than scikit-learn's), so its
+ * weights agree to the solver's tolerance rather than exactly. Either way the model is a LIBLINEAR
+ * model, saved in LIBLINEAR's text format and read back by LIBLINEAR Java.
  *
  * <p>Safe to use from several threads at once: each training has its own random stream, and
- * LIBLINEAR's only static state, its debug output, is switched off.
+ * LIBLINEAR Java's only static state, its debug output, is switched off.
  */
 public final class LinearSvcTrainer {
   private final LinearSvcParameters parameters;
@@ -35,11 +38,18 @@ public final class LinearSvcTrainer {
   }
 
   /**
+   * A trained model and what the solver warned of.
+   *
+   * @param warnings sentences for people (the solver stopped at {@code max_iter}); empty when all went well
+   */
+  public record Fit(LinearSvcModel model, List<String> warnings) {}
+
+  /**
    * @param rows the training rows, each with the same number of finite features
    * @param targets each row's class in {@code 0..classCount-1}; every class must occur
    * @param classCount 2 or more
    */
-  public LinearSvcModel train(double[][] rows, int[] targets, int classCount) {
+  public Fit train(double[][] rows, int[] targets, int classCount) {
     if (rows.length == 0 || rows.length != targets.length) {
       throw new IllegalArgumentException("need one class per row and at least one row, got "
           + rows.length + " rows and " + targets.length + " classes");
@@ -62,51 +72,127 @@ public final class LinearSvcTrainer {
     int features = rows[0].length;
     Integer[] order = new Integer[rows.length];
     Arrays.setAll(order, i -> i);
-    Arrays.sort(order, (a, b) -> Integer.compare(targets[a], targets[b])); // stable: classes in sorted order
-    Problem problem = new Problem();
-    problem.l = rows.length;
-    problem.n = features + 1;
-    problem.bias = 1.0; // intercept_scaling
-    problem.x = new Feature[rows.length][];
-    problem.y = new double[rows.length];
+    Arrays.sort(order, (a, b) -> Integer.compare(targets[a], targets[b])); // group_classes: sorted, stable
+    int[][] indices = new int[rows.length][];
+    double[][] values = new double[rows.length][];
+    int[] sortedTargets = new int[rows.length];
     for (int i = 0; i < rows.length; i++) {
       double[] row = rows[order[i]];
       if (row.length != features) {
         throw new IllegalArgumentException("row " + order[i] + " has " + row.length + " features, not " + features);
       }
-      problem.x[i] = nodes(row, problem.bias);
-      problem.y[i] = targets[order[i]];
+      sparse(row, i, indices, values);
+      sortedTargets[i] = targets[order[i]];
     }
-    boolean crammerSinger = LinearSvcParameters.CRAMMER_SINGER.equals(parameters.multiClass());
-    SolverType solver = crammerSinger ? SolverType.MCSVM_CS
-        : LinearSvcParameters.HINGE.equals(parameters.loss()) ? SolverType.L2R_L1LOSS_SVC_DUAL
-        : SolverType.L2R_L2LOSS_SVC_DUAL;
-    Parameter param = new Parameter(solver, parameters.c(), parameters.tol(), parameters.maxIter(), 0.1);
+    double[] weightedC = new double[classCount];
+    for (int c = 0; c < classCount; c++) {
+      // compute_class_weight('balanced'): n / (k * bincount), in float64; then C * weight
+      weightedC[c] = parameters.balanced() ? parameters.c() * (rows.length / (classCount * (double) perClass[c]))
+          : parameters.c();
+    }
+    ScikitLearnRandom random = new ScikitLearnRandom(parameters.seed());
+    if (LinearSvcParameters.CRAMMER_SINGER.equals(parameters.multiClass())) {
+      return crammerSinger(indices, values, sortedTargets, features, classCount, random);
+    }
+    DualCoordinateDescent.SparseRows x = new DualCoordinateDescent.SparseRows(indices, values, features + 1);
+    boolean hinge = LinearSvcParameters.HINGE.equals(parameters.loss());
+    int problems = classCount == 2 ? 1 : classCount;
+    double[][] weights = new double[problems][features + 1];
+    int iterations = 0;
+    for (int p = 0; p < problems; p++) {
+      int positive = classCount == 2 ? 1 : p;
+      byte[] y = new byte[rows.length];
+      for (int i = 0; i < y.length; i++) {
+        y[i] = (byte) (sortedTargets[i] == positive ? 1 : -1);
+      }
+      double cn = classCount == 2 ? weightedC[0] : parameters.c();
+      iterations = Math.max(iterations, DualCoordinateDescent.solve(x, y, parameters.tol(), weightedC[positive], cn,
+          hinge, parameters.maxIter(), random, weights[p]));
+    }
+    List<String> warnings = iterations >= parameters.maxIter()
+        ? List.of("LIBLINEAR stopped at max_iter (" + parameters.maxIter() + " iterations) before converging, as "
+            + "scikit-learn's LinearSVC does (it warns \"Liblinear failed to converge\"): scale the features "
+            + "(--scale standard) or raise --max-iter")
+        : List.of();
+    return new Fit(LinearSvcModel.of(load(modelText(weights, classCount, features, hinge)), features), warnings);
+  }
+
+  /** LIBLINEAR's text model of one-vs-rest weights (a binary model keeps LIBLINEAR's sign: positive favours label 0). */
+  private static String modelText(double[][] weights, int classCount, int features, boolean hinge) {
+    StringBuilder text = new StringBuilder();
+    text.append("solver_type ").append(hinge ? SolverType.L2R_L1LOSS_SVC_DUAL : SolverType.L2R_L2LOSS_SVC_DUAL)
+        .append("\nnr_class ").append(classCount).append("\nlabel");
+    for (int c = 0; c < classCount; c++) {
+      text.append(' ').append(c);
+    }
+    text.append("\nnr_feature ").append(features).append("\nbias 1.0\nw\n");
+    for (int f = 0; f <= features; f++) {
+      for (double[] w : weights) {
+        text.append(classCount == 2 ? -w[f] : w[f]).append(' ');
+      }
+      text.append('\n');
+    }
+    return text.toString();
+  }
+
+  private static de.bwaldvogel.liblinear.Model load(String text) {
+    try {
+      return Linear.loadModel(new StringReader(text));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Fit crammerSinger(int[][] indices, double[][] values, int[] targets, int features, int classCount,
+      ScikitLearnRandom random) {
+    Problem problem = new Problem();
+    problem.l = targets.length;
+    problem.n = features + 1;
+    problem.bias = 1.0;
+    problem.x = new Feature[targets.length][];
+    problem.y = new double[targets.length];
+    for (int i = 0; i < targets.length; i++) {
+      Feature[] nodes = new Feature[indices[i].length];
+      for (int k = 0; k < nodes.length; k++) {
+        nodes[k] = new FeatureNode(indices[i][k] + 1, values[i][k]);
+      }
+      problem.x[i] = nodes;
+      problem.y[i] = targets[i];
+    }
+    Parameter param = new Parameter(SolverType.MCSVM_CS, parameters.c(), parameters.tol(), parameters.maxIter(), 0.1);
     if (parameters.balanced()) {
       double[] weights = new double[classCount];
       int[] labels = new int[classCount];
+      int[] perClass = new int[classCount];
+      for (int target : targets) {
+        perClass[target]++;
+      }
       for (int c = 0; c < classCount; c++) {
         labels[c] = c;
-        weights[c] = rows.length / (classCount * (double) perClass[c]);
+        weights[c] = targets.length / (classCount * (double) perClass[c]);
       }
       param.setWeights(weights, labels);
     }
-    param.setRandom(new ScikitLearnRandom(parameters.seed()));
+    param.setRandom(random);
     Linear.disableDebugOutput(); // LIBLINEAR prints its solver trace to stdout otherwise
-    return LinearSvcModel.of(Linear.train(problem, param), features);
+    return new Fit(LinearSvcModel.of(Linear.train(problem, param), features), List.of(String.format(Locale.ROOT,
+        "crammer_singer runs LIBLINEAR Java 2.44's solver, newer than scikit-learn's: its weights agree with "
+            + "scikit-learn's to the solver's tolerance (%s), not bit for bit", parameters.tol())));
   }
 
-  /** LIBLINEAR's sparse row, as scikit-learn makes it of a dense one: zeros left out, the bias feature last. */
-  static Feature[] nodes(double[] row, double bias) {
-    List<Feature> nodes = new ArrayList<>(row.length + 1);
+  /** Row {@code i} as LIBLINEAR takes it from scikit-learn: zeros left out, then the bias feature of value 1. */
+  private static void sparse(double[] row, int i, int[][] indices, double[][] values) {
+    List<Integer> at = new ArrayList<>(row.length + 1);
     for (int f = 0; f < row.length; f++) {
       if (row[f] != 0) {
-        nodes.add(new FeatureNode(f + 1, row[f]));
+        at.add(f);
       }
     }
-    if (bias > 0) {
-      nodes.add(new FeatureNode(row.length + 1, bias));
+    at.add(row.length);
+    indices[i] = at.stream().mapToInt(Integer::intValue).toArray();
+    values[i] = new double[indices[i].length];
+    for (int k = 0; k < indices[i].length; k++) {
+      values[i][k] = indices[i][k] == row.length ? 1.0 : row[indices[i][k]];
     }
-    return nodes.toArray(Feature[]::new);
   }
 }

@@ -100,8 +100,8 @@ public record EstimatorSpec(String name, SvcParameters svm, LinearSvcParameters 
       throw new IllegalArgumentException(name + " is a regressor: it needs a numeric target");
     }
     if (linear != null) {
-      return new Fitted(new Estimator.Liblinear(new LinearSvcTrainer(linear).train(rows, targets, classCount)),
-          List.of());
+      LinearSvcTrainer.Fit fit = new LinearSvcTrainer(linear).train(rows, targets, classCount);
+      return new Fitted(new Estimator.Liblinear(fit.model()), fit.warnings());
     }
     SvcTrainer.Fit fit = new SvcTrainer(svm).train(rows, targets, classCount);
     return new Fitted(new Estimator.Libsvm(fit.model()), fit.warnings());
