@@ -27,6 +27,7 @@ final class FormatOne {
       metrics.putNull("r2");
       metrics.putNull("mae");
       metrics.putNull("rmse");
+      metrics.putNull("actualVsPredicted");
     }
     if (card.get("provenance") instanceof ObjectNode provenance) {
       provenance.putNull("liblinear");

@@ -173,11 +173,17 @@ public record ModelCard(
    * @param r2 scikit-learn's {@code r2_score}; {@code null} for a classifier
    * @param mae {@code mean_absolute_error}; {@code null} for a classifier
    * @param rmse the root of {@code mean_squared_error}; {@code null} for a classifier
+   * @param actualVsPredicted a regressor's {@code [true value, prediction]} for its first
+   *     {@link #PLOTTED_ROWS} test rows, for the console's plot; {@code null} for a classifier
    */
   public record Metrics(Double accuracy, List<String> labels, int[][] confusionMatrix, int[] supportVectors,
-      Double r2, Double mae, Double rmse) {
+      Double r2, Double mae, Double rmse, List<double[]> actualVsPredicted) {
+    /** At most this many test rows go into {@code actualVsPredicted}: a plot, not a copy of test.csv. */
+    public static final int PLOTTED_ROWS = 1000;
+
     public Metrics {
       labels = List.copyOf(labels);
+      actualVsPredicted = actualVsPredicted == null ? null : List.copyOf(actualVsPredicted);
     }
   }
 

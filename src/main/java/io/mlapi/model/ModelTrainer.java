@@ -84,7 +84,7 @@ public final class ModelTrainer {
     int[][] confusion = TrainedModel.confusionMatrix(estimator, scaler, classes, labels, test.features(),
         test.targets());
     ModelCard.Metrics metrics = new ModelCard.Metrics(TrainedModel.accuracy(confusion), labels, confusion,
-        estimator.supportVectors(), null, null, null);
+        estimator.supportVectors(), null, null, null, null);
     ModelCard card = card(data, split, plan, spec, estimator, scaler, search, metrics, warnings, train, classes,
         name, version);
     return new TrainedModel(card, scaler, estimator, test.features(), test.targets(), null);
@@ -114,9 +114,13 @@ public final class ModelTrainer {
     warnings.addAll(fit.warnings());
     Estimator estimator = fit.estimator();
     double[] predicted = estimator.predict(scaler.transform(test.features()), false, false).values();
+    List<double[]> plotted = new ArrayList<>();
+    for (int i = 0; i < Math.min(testValues.length, ModelCard.Metrics.PLOTTED_ROWS); i++) {
+      plotted.add(new double[] {testValues[i], predicted[i]});
+    }
     ModelCard.Metrics metrics = new ModelCard.Metrics(null, List.of(), new int[0][], estimator.supportVectors(),
         Scores.r2(testValues, predicted), Scores.meanAbsoluteError(testValues, predicted),
-        Scores.rootMeanSquaredError(testValues, predicted));
+        Scores.rootMeanSquaredError(testValues, predicted), plotted);
     ModelCard card = card(data, split, plan, spec, estimator, scaler, search, metrics, warnings, train, List.of(),
         name, version);
     return new TrainedModel(card, scaler, estimator, test.features(), null, testValues);
