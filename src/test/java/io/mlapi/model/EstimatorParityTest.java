@@ -35,16 +35,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and score, decision values and regression outputs within 1e-9. LinearSVC (one-vs-rest, either
  * loss) agrees bit for bit on its coefficients and intercepts, even where scikit-learn stops at
  * max_iter unconverged: the coordinate order is scikit-learn's random stream
- * ({@code ScikitLearnRandom}) and the solver a port of scikit-learn's ({@code DualCoordinateDescent}).
- * LinearSVC with {@code crammer_singer} runs LIBLINEAR Java 2.44's solver, newer than scikit-learn's
- * copy: same predictions, coefficients within {@link #LINEAR_COEF_TOLERANCE}.
+ * ({@code ScikitLearnRandom}) and the solver a port of scikit-learn's ({@code DualCoordinateDescent});
+ * with {@code crammer_singer}, LIBLINEAR Java's own solver (the same algorithm) on that order, also
+ * bit for bit. Decision values are within 1e-9: scikit-learn takes {@code X @ coef_.T} from BLAS.
  */
 class EstimatorParityTest {
   private static final JsonNode REFERENCE = ScikitLearnFixtures.json("estimators.json");
   private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC);
   private static final double TOLERANCE = 1e-9;
-  /** How far Crammer-Singer coefficients (LIBLINEAR Java's solver) may be from scikit-learn's. */
-  static final double LINEAR_COEF_TOLERANCE = 1e-4;
 
   static Stream<JsonNode> cases() {
     return ScikitLearnFixtures.elements(REFERENCE.get("cases")).stream();
@@ -141,18 +139,15 @@ class EstimatorParityTest {
       }
     } else {
       LinearSvcModel linear = model.liblinearModel().orElseThrow();
-      // one-vs-rest runs a port of scikit-learn's own solver: the same weights, bit for bit;
-      // Crammer-Singer runs LIBLINEAR Java 2.44's solver: the same problem, solved to its tolerance
-      boolean exact = !reference.get("params").path("multi_class").asText().equals("crammer_singer");
-      double tolerance = exact ? 0 : LINEAR_COEF_TOLERANCE;
+      // one-vs-rest runs a port of scikit-learn's own solver, Crammer-Singer LIBLINEAR Java's (the
+      // same algorithm as scikit-learn's), both on scikit-learn's coordinate order: the same weights
       double[][] coef = linear.coef();
       JsonNode expected = reference.get("coef");
       for (int k = 0; k < coef.length; k++) {
-        assertThat(coef[k]).as("coef_[%d]", k).containsExactly(doubles(expected.get(k)), within(tolerance));
+        assertThat(coef[k]).as("coef_[%d]", k).containsExactly(doubles(expected.get(k)));
       }
-      assertThat(linear.intercept()).as("intercept_")
-          .containsExactly(doubles(reference.get("intercept")), within(tolerance));
-      assertDecisions(prediction.decisionFunction(), reference.get("test_decision"), exact ? TOLERANCE : 1e-3);
+      assertThat(linear.intercept()).as("intercept_").containsExactly(doubles(reference.get("intercept")));
+      assertDecisions(prediction.decisionFunction(), reference.get("test_decision"), TOLERANCE);
     }
   }
 
