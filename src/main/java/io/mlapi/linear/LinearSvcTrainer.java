@@ -6,6 +6,7 @@ import de.bwaldvogel.liblinear.Linear;
 import de.bwaldvogel.liblinear.Parameter;
 import de.bwaldvogel.liblinear.Problem;
 import de.bwaldvogel.liblinear.SolverType;
+import io.mlapi.data.ClassCounts;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -50,25 +51,7 @@ public final class LinearSvcTrainer {
    * @param classCount 2 or more
    */
   public Fit train(double[][] rows, int[] targets, int classCount) {
-    if (rows.length == 0 || rows.length != targets.length) {
-      throw new IllegalArgumentException("need one class per row and at least one row, got "
-          + rows.length + " rows and " + targets.length + " classes");
-    }
-    if (classCount < 2) {
-      throw new IllegalArgumentException("need two or more classes to train a classifier, got " + classCount);
-    }
-    int[] perClass = new int[classCount];
-    for (int target : targets) {
-      if (target < 0 || target >= classCount) {
-        throw new IllegalArgumentException("class " + target + " is not in 0.." + (classCount - 1));
-      }
-      perClass[target]++;
-    }
-    for (int c = 0; c < classCount; c++) {
-      if (perClass[c] == 0) {
-        throw new IllegalArgumentException("class " + c + " has no training rows");
-      }
-    }
+    int[] perClass = ClassCounts.of(rows, targets, classCount);
     int features = rows[0].length;
     Integer[] order = new Integer[rows.length];
     Arrays.setAll(order, i -> i);
@@ -84,15 +67,15 @@ public final class LinearSvcTrainer {
       sparse(row, i, indices, values);
       sortedTargets[i] = targets[order[i]];
     }
+    double[] classWeights = ClassCounts.balancedWeights(perClass, rows.length);
     double[] weightedC = new double[classCount];
     for (int c = 0; c < classCount; c++) {
-      // compute_class_weight('balanced'): n / (k * bincount), in float64; then C * weight
-      weightedC[c] = parameters.balanced() ? parameters.c() * (rows.length / (classCount * (double) perClass[c]))
-          : parameters.c();
+      weightedC[c] = parameters.balanced() ? parameters.c() * classWeights[c] : parameters.c();
     }
     ScikitLearnRandom random = new ScikitLearnRandom(parameters.seed());
     if (LinearSvcParameters.CRAMMER_SINGER.equals(parameters.multiClass())) {
-      return crammerSinger(indices, values, sortedTargets, features, classCount, random);
+      return crammerSinger(indices, values, sortedTargets, features, parameters.balanced() ? classWeights : null,
+          random);
     }
     DualCoordinateDescent.SparseRows x = new DualCoordinateDescent.SparseRows(indices, values, features + 1);
     boolean hinge = LinearSvcParameters.HINGE.equals(parameters.loss());
@@ -143,7 +126,8 @@ public final class LinearSvcTrainer {
     }
   }
 
-  private Fit crammerSinger(int[][] indices, double[][] values, int[] targets, int features, int classCount,
+  /** @param classWeights each class's weight, or {@code null} for none */
+  private Fit crammerSinger(int[][] indices, double[][] values, int[] targets, int features, double[] classWeights,
       ScikitLearnRandom random) {
     Problem problem = new Problem();
     problem.l = targets.length;
@@ -160,18 +144,8 @@ public final class LinearSvcTrainer {
       problem.y[i] = targets[i];
     }
     Parameter param = new Parameter(SolverType.MCSVM_CS, parameters.c(), parameters.tol(), parameters.maxIter(), 0.1);
-    if (parameters.balanced()) {
-      double[] weights = new double[classCount];
-      int[] labels = new int[classCount];
-      int[] perClass = new int[classCount];
-      for (int target : targets) {
-        perClass[target]++;
-      }
-      for (int c = 0; c < classCount; c++) {
-        labels[c] = c;
-        weights[c] = targets.length / (classCount * (double) perClass[c]);
-      }
-      param.setWeights(weights, labels);
+    if (classWeights != null) {
+      param.setWeights(classWeights, java.util.stream.IntStream.range(0, classWeights.length).toArray());
     }
     param.setRandom(random);
     Linear.disableDebugOutput(); // LIBLINEAR prints its solver trace to stdout otherwise

@@ -1,5 +1,6 @@
 package io.mlapi.svm;
 
+import io.mlapi.data.ClassCounts;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -51,34 +52,12 @@ public final class SvcTrainer {
     if (parameters.type().isRegression()) {
       throw new IllegalArgumentException(parameters.type().label() + " is a regressor; train it on numbers");
     }
-    if (rows.length == 0 || rows.length != targets.length) {
-      throw new IllegalArgumentException("need one class per row and at least one row, got "
-          + rows.length + " rows and " + targets.length + " classes");
-    }
-    if (classCount < 2) {
-      throw new IllegalArgumentException("need two or more classes to train a classifier, got " + classCount);
-    }
-    int[] perClass = new int[classCount];
-    for (int target : targets) {
-      if (target < 0 || target >= classCount) {
-        throw new IllegalArgumentException("class " + target + " is not in 0.." + (classCount - 1));
-      }
-      perClass[target]++;
-    }
-    for (int c = 0; c < classCount; c++) {
-      if (perClass[c] == 0) {
-        throw new IllegalArgumentException("class " + c + " has no training rows");
-      }
-    }
+    int[] perClass = ClassCounts.of(rows, targets, classCount);
     svm_parameter param = libsvmParameters(rows);
-    if (parameters.balanced()) { // compute_class_weight('balanced'): n / (k * bincount), in float64
+    if (parameters.balanced()) {
       param.nr_weight = classCount;
-      param.weight_label = new int[classCount];
-      param.weight = new double[classCount];
-      for (int c = 0; c < classCount; c++) {
-        param.weight_label[c] = c;
-        param.weight[c] = rows.length / (classCount * (double) perClass[c]);
-      }
+      param.weight_label = java.util.stream.IntStream.range(0, classCount).toArray();
+      param.weight = ClassCounts.balancedWeights(perClass, rows.length);
     }
     Integer[] order = new Integer[rows.length];
     Arrays.setAll(order, i -> i);
