@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mlapi.model.MlapiVersion;
 import io.mlapi.model.ModelCard;
+import io.mlapi.model.ModelReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -68,6 +69,8 @@ class ConsoleIT {
     Path iris = ModelFixtures.publish(repository, "iris", 1, false);
     ModelFixtures.publishCorrupt(iris, repository.resolve("iris").resolve("2"), 2);
     ModelFixtures.publish(repository, "iris_proba", 1, true);
+    copyArtifact("diabetes-format2", repository.resolve("diabetes").resolve("1"));
+    copyArtifact("wine-format2", repository.resolve("wine").resolve("1"));
     mlapi = MlapiProcess.start(Map.of("MLAPI_ADMIN_TOKEN", TOKEN), "serve", "--repository", repository.toString(),
         "--port", "0", "--default-model", "iris", "--poll-interval", "0");
     http = mlapi.awaitReady(Duration.ofMinutes(2));
@@ -193,7 +196,9 @@ class ConsoleIT {
   @Test
   @Order(4)
   void aCorruptVersion_isListedAsUnavailable_withItsReason() {
-    String reason = http.get("/v2/models").json().path("models").get(0).path("versions").get(0).path("reason").asText();
+    JsonNode iris = ScikitLearnFixtures.elements(http.get("/v2/models").json().path("models")).stream()
+        .filter(model -> model.path("name").asText().equals("iris")).findFirst().orElseThrow();
+    String reason = iris.path("versions").get(0).path("reason").asText();
     assertThat(reason).contains("model.libsvm does not match its SHA-256");
 
     open("");
@@ -279,7 +284,56 @@ class ConsoleIT {
     assertThat(kept).containsExactly(0L, 0L, "", false, base + "/#/iris_proba/1");
   }
 
+  @Test
+  @Order(8)
+  void aRegressor_showsR2AndThePredictedAgainstTruePlot_andPredictsANumber() throws IOException {
+    open("#/diabetes/1");
+    ModelCard card = ModelReader.read(dir.resolve("repository").resolve("diabetes").resolve("1")).card();
+
+    assertThat(text("r2")).isEqualTo(String.valueOf(card.metrics().r2()));
+    assertThat(text("card")).contains("epsilon-SVR", "minmax", "MAE", String.valueOf(card.metrics().rmse()),
+        card.command());
+    assertThat(chromium.driver().findElements(By.id("confusion-matrix"))).isEmpty();
+    assertThat(chromium.driver().findElements(By.cssSelector("#actual-vs-predicted circle")))
+        .hasSize(card.metrics().actualVsPredicted().size());
+
+    fill("0.01", "0.05", "0.06", "0.02", "-0.04", "-0.03", "-0.04", "0.0", "0.02", "0.01");
+    chromium.await(WAIT).until(ExpectedConditions.presenceOfElementLocated(By.id("predicted")));
+    double expected = http.post("/v2/models/diabetes/versions/1/infer", text("try-request")).json()
+        .path("outputs").get(0).path("data").get(0).doubleValue();
+    assertThat(Double.parseDouble(text("predicted"))).isEqualTo(expected);
+    chromium.screenshot(TARGET.resolve("console-regression.png"));
+    @SuppressWarnings("unchecked")
+    List<String> problems = (List<String>) chromium.script(resource("accessibility-check.js"));
+    assertThat(problems).isEmpty();
+  }
+
+  @Test
+  @Order(9)
+  void aSearchedModel_listsEveryCandidate_andMarksTheChosenOne() {
+    open("#/wine/1");
+
+    List<WebElement> rows = chromium.driver().findElements(By.cssSelector("#search-table tbody tr"));
+    assertThat(rows).hasSize(6);
+    assertThat(rows).filteredOn(row -> row.getText().contains("(chosen)")).hasSize(1);
+    assertThat(text("search-h")).isEqualTo("Grid search: 3-fold StratifiedKFold, accuracy");
+  }
+
   // ---- helpers ----
+
+  private static void copyArtifact(String name, Path to) {
+    try {
+      Path from = Path.of(ConsoleIT.class.getResource("/artifacts/" + name).toURI());
+      Files.createDirectories(to);
+      try (var files = Files.list(from)) {
+        for (Path file : files.toList()) {
+          Files.copy(file, to.resolve(file.getFileName()));
+        }
+      }
+    } catch (IOException | java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   /** Loads the console afresh (not a same-page hash change) and waits until it shows a card. */
   private static void open(String hash) {

@@ -117,12 +117,21 @@ public final class ModelWriter {
 
   private TrainedModel writeFiles(TrainedModel model, Path dir) throws IOException {
     Map<String, String> files = new LinkedHashMap<>();
+    Estimator estimator = model.estimator();
 
-    beforeStep.accept(ModelFiles.LIBSVM);
-    Path libsvm = dir.resolve(ModelFiles.LIBSVM);
-    model.svm().write(libsvm);
-    ModelFiles.sync(libsvm);
-    files.put(ModelFiles.LIBSVM, ModelFiles.sha256(libsvm));
+    beforeStep.accept(estimator.file());
+    Path estimatorFile = dir.resolve(estimator.file());
+    estimator.write(estimatorFile);
+    ModelFiles.sync(estimatorFile);
+    files.put(estimator.file(), ModelFiles.sha256(estimatorFile));
+
+    if (model.scaler().kind() != io.mlapi.data.Scaler.Kind.NONE) {
+      beforeStep.accept(ModelFiles.SCALER);
+      Path scaler = dir.resolve(ModelFiles.SCALER);
+      ScalerFile.write(model.scaler(), scaler);
+      ModelFiles.sync(scaler);
+      files.put(ModelFiles.SCALER, ModelFiles.sha256(scaler));
+    }
 
     beforeStep.accept(ModelFiles.TEST_ROWS);
     Path testRows = dir.resolve(ModelFiles.TEST_ROWS);
@@ -131,18 +140,16 @@ public final class ModelWriter {
     files.put(ModelFiles.TEST_ROWS, ModelFiles.sha256(testRows));
 
     beforeStep.accept(ModelFiles.CARD);
-    ModelCard card = model.card();
-    ModelCard written = new ModelCard(card.formatVersion(), card.name(), card.version(), card.algorithm(),
-        card.features(), card.classes(), card.parameters(), card.data(), card.split(), card.metrics(), card.warnings(), files,
-        card.createdAt(), card.provenance());
+    ModelCard written = model.card().withFiles(files);
     Path json = dir.resolve(ModelFiles.CARD);
     ModelJson.MAPPER.writeValue(json.toFile(), written);
     ModelFiles.sync(json);
     ModelFiles.sync(dir);
-    return new TrainedModel(written, model.svm(), model.testRows(), model.testLabels());
+    return new TrainedModel(written, model.scaler(), estimator, model.testRows(), model.testLabels(),
+        model.testValues());
   }
 
-  /** The held-out rows with their true labels, so a loaded model can re-measure itself. */
+  /** The held-out rows, raw, with their true labels or values, so a loaded model can re-measure itself. */
   private static void writeTestRows(TrainedModel model, Path file) throws IOException {
     ModelCard card = model.card();
     try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
@@ -151,15 +158,18 @@ public final class ModelWriter {
       out.write(String.join(",", header.stream().map(ModelWriter::csvField).toList()));
       out.write('\n');
       double[][] rows = model.testRows();
-      int[] labels = model.testLabels();
       StringBuilder line = new StringBuilder();
       for (int r = 0; r < rows.length; r++) {
         line.setLength(0);
         for (double value : rows[r]) {
           line.append(value).append(',');
         }
-        line.append(csvField(card.metrics().labels().get(labels[r]))).append('\n');
-        out.write(line.toString());
+        if (model.isRegression()) {
+          line.append(model.testValues()[r]);
+        } else {
+          line.append(csvField(card.metrics().labels().get(model.testLabels()[r])));
+        }
+        out.write(line.append('\n').toString());
       }
     }
   }

@@ -194,28 +194,27 @@ function facts(rows) {
 function modelCard(card) {
   const p = card.parameters;
   const m = card.metrics;
-  const tested = m.confusionMatrix.flat().reduce((a, b) => a + b, 0);
-  const right = m.confusionMatrix.reduce((sum, row, i) => sum + row[i], 0);
+  const regression = card.task === 'regression';
   return h('div', { class: 'card-body' },
-    h('section', { class: 'panel results', 'aria-labelledby': 'results-h' },
-      h('h3', { id: 'results-h', text: 'Test results' }),
-      h('div', {},
-        h('p', { class: 'accuracy' }, 'Accuracy ', h('strong', { id: 'accuracy', text: num(m.accuracy) }),
-          h('br'), `${right} of ${tested} test rows right`),
-        facts([['Support vectors', card.classes.map((c, i) => `${c} ${m.supportVectors[i]}`).join(', ')]])),
-      confusionMatrix(m.labels, m.confusionMatrix)),
+    regression ? regressionResults(m) : classificationResults(card, m),
+    card.search && searchResults(card.search),
     h('section', { class: 'panel', 'aria-labelledby': 'algorithm-h' },
       h('h3', { id: 'algorithm-h', text: 'Algorithm' }),
       facts([
         ['Algorithm', card.algorithm],
-        ['Kernel', p.kernel],
-        ['C', num(p.C)],
-        ['gamma', p.gamma === String(p.gammaValue) ? num(p.gammaValue) : `${p.gamma} = ${p.gammaValue}`],
+        ['Scaler', card.scaler ? card.scaler.kind : 'none'],
+        p.kernel && ['Kernel', p.kernel],
+        p.C !== null && p.C !== undefined && ['C', num(p.C)],
+        p.nu !== null && p.nu !== undefined && ['nu', num(p.nu)],
+        p.epsilon !== null && p.epsilon !== undefined && ['epsilon', num(p.epsilon)],
+        p.kernel && ['gamma', p.gamma === String(p.gammaValue) ? num(p.gammaValue) : `${p.gamma} = ${p.gammaValue}`],
         p.kernel === 'poly' && ['degree', num(p.degree)],
         (p.kernel === 'poly' || p.kernel === 'sigmoid') && ['coef0', num(p.coef0)],
+        p.loss && ['Loss', `${p.loss}, ${p.multiClass}, at most ${p.maxIter} iterations (seed ${p.seed})`],
+        p.classWeight && ['Class weight', p.classWeight],
         ['Tolerance', num(p.tol)],
-        ['Shrinking', p.shrinking ? 'yes' : 'no'],
-        ['Probabilities', p.probability ? `yes (seed ${p.seed})` : 'no'],
+        p.kernel && ['Shrinking', p.shrinking ? 'yes' : 'no'],
+        !regression && ['Probabilities', p.probability ? `yes (seed ${p.seed})` : 'no'],
       ])),
     h('section', { class: 'panel', 'aria-labelledby': 'data-h' },
       h('h3', { id: 'data-h', text: 'Training data' }),
@@ -226,7 +225,8 @@ function modelCard(card) {
         ['SHA-256', h('code', { class: 'hash', id: 'data-sha256', text: card.data.sha256 })],
         ['Split', `${card.split.method}, test size ${card.split.testSize}: ${card.split.trainRows} training rows, `
           + `${card.split.testRows} test rows` + (card.split.seed === null ? '' : `, seed ${card.split.seed}`)],
-        ['Classes', card.classes.join(', ')],
+        !regression && ['Classes', card.classes.join(', ')],
+        card.command && ['Train again', h('code', { id: 'train-command', text: card.command })],
       ]),
       h('table', { class: 'features' },
         h('caption', { text: 'Features, in input order, with their training range' }),
@@ -240,11 +240,73 @@ function modelCard(card) {
         ['Created', h('time', { datetime: card.createdAt, text: card.createdAt })],
         ['mlapi', card.provenance.mlapi],
         ['LIBSVM', card.provenance.libsvm],
+        card.provenance.liblinear && ['LIBLINEAR', card.provenance.liblinear],
         ['Java', card.provenance.java],
         ['Format', num(card.formatVersion)],
         card.warnings.length > 0 && ['Warnings', card.warnings.join('; ')],
         ...Object.entries(card.files).map(([file, sha]) => [file, h('code', { class: 'hash', text: sha })]),
       ])));
+}
+
+function classificationResults(card, m) {
+  const tested = m.confusionMatrix.flat().reduce((a, b) => a + b, 0);
+  const right = m.confusionMatrix.reduce((sum, row, i) => sum + row[i], 0);
+  return h('section', { class: 'panel results', 'aria-labelledby': 'results-h' },
+    h('h3', { id: 'results-h', text: 'Test results' }),
+    h('div', {},
+      h('p', { class: 'accuracy' }, 'Accuracy ', h('strong', { id: 'accuracy', text: num(m.accuracy) }),
+        h('br'), `${right} of ${tested} test rows right`),
+      m.supportVectors.length > 0 && facts([['Support vectors',
+        card.classes.map((c, i) => `${c} ${m.supportVectors[i]}`).join(', ')]])),
+    confusionMatrix(m.labels, m.confusionMatrix));
+}
+
+function regressionResults(m) {
+  return h('section', { class: 'panel results', 'aria-labelledby': 'results-h' },
+    h('h3', { id: 'results-h', text: 'Test results' }),
+    h('div', {},
+      h('p', { class: 'accuracy' }, 'R² ', h('strong', { id: 'r2', text: num(m.r2) })),
+      facts([['MAE', num(m.mae)], ['RMSE', num(m.rmse)],
+        m.supportVectors.length > 0 && ['Support vectors', num(m.supportVectors[0])]])),
+    actualVsPredicted(m.actualVsPredicted || []));
+}
+
+/** A scatter plot of the test rows' predictions against their true values, with the line where they agree. */
+function actualVsPredicted(points) {
+  const size = 260;
+  const pad = 36;
+  const values = points.flat();
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const span = hi > lo ? hi - lo : 1;
+  const at = (v) => pad + ((v - lo) / span) * (size - 2 * pad);
+  const y = (v) => size - at(v);
+  return h('figure', { class: 'plot' },
+    svg('svg', { id: 'actual-vs-predicted', viewBox: `0 0 ${size} ${size}`, role: 'img',
+      'aria-label': `Predicted against true value for ${points.length} test rows` },
+    svg('line', { x1: at(lo), y1: y(lo), x2: at(hi), y2: y(hi), class: 'diagonal' }),
+    svg('line', { x1: pad, y1: size - pad, x2: size - pad, y2: size - pad, class: 'axis' }),
+    svg('line', { x1: pad, y1: pad, x2: pad, y2: size - pad, class: 'axis' }),
+    svg('text', { x: size / 2, y: size - 6, 'text-anchor': 'middle' }, 'true value'),
+    svg('text', { x: 12, y: size / 2, 'text-anchor': 'middle', transform: `rotate(-90 12 ${size / 2})` }, 'predicted'),
+    svg('text', { x: pad, y: size - pad + 14, 'text-anchor': 'start' }, String(Number(lo.toPrecision(3)))),
+    svg('text', { x: size - pad, y: size - pad + 14, 'text-anchor': 'end' }, String(Number(hi.toPrecision(3)))),
+    points.map(([actual, predicted]) => svg('circle', { cx: at(actual), cy: y(predicted), r: 2.5,
+      class: 'point' }, svg('title', {}, `true ${actual}, predicted ${predicted}`)))),
+    h('figcaption', { text: 'Predicted against true value, test rows (on the line: exact)' }));
+}
+
+function searchResults(search) {
+  return h('section', { class: 'panel', 'aria-labelledby': 'search-h' },
+    h('h3', { id: 'search-h', text: `Grid search: ${search.cv}-fold ${search.folds}, ${search.scoring}` }),
+    h('table', { class: 'features', id: 'search-table' },
+      h('caption', { text: `${search.grid}: every candidate's mean and standard deviation over the folds` }),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: 'Parameters' }), h('th', { scope: 'col', text: 'mean' }),
+        h('th', { scope: 'col', text: 'std' }), h('th', { scope: 'col', text: 'rank' }))),
+      h('tbody', {}, search.candidates.map((c, i) => h('tr', { class: i === search.best ? 'best' : '' },
+        h('th', { scope: 'row', text: Object.entries(c.parameters).map(([k, v]) => `${k}=${v}`).join(', ')
+          + (i === search.best ? ' (chosen)' : '') }),
+        h('td', { text: num(c.meanScore) }), h('td', { text: num(c.stdScore) }), h('td', { text: num(c.rank) }))))));
 }
 
 /** sRGB relative luminance, as WCAG defines it. */
@@ -317,7 +379,8 @@ function shellQuote(text) {
 
 async function predict(card) {
   const values = card.features.map((f, i) => fieldValue($(`feature-${i}`).value));
-  const outputs = [{ name: 'label' }];
+  const regression = card.task === 'regression';
+  const outputs = [{ name: regression ? 'predict' : 'label' }];
   if (card.parameters.probability) outputs.push({ name: 'predict_proba' });
   const body = {
     inputs: [{ name: 'input-0', shape: [1, values.length], datatype: 'FP64', data: values }],
@@ -331,8 +394,9 @@ async function predict(card) {
   const result = [];
   if (answer.ok) {
     const output = (name) => answer.json.outputs.find((o) => o.name === name);
-    const label = output('label').data[0];
-    result.push(h('p', { class: 'prediction' }, 'Predicted class ', h('strong', { id: 'predicted', text: label })));
+    const label = output(regression ? 'predict' : 'label').data[0];
+    result.push(h('p', { class: 'prediction' }, regression ? 'Predicted value ' : 'Predicted class ',
+      h('strong', { id: 'predicted', text: String(label) })));
     const proba = output('predict_proba');
     if (proba) result.push(probabilityChart(card.classes, proba.data, label));
   } else {
