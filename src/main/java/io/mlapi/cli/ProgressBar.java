@@ -13,7 +13,8 @@ final class ProgressBar {
   private final PrintWriter terminal;
   private final long totalBytes;
   private final long started;
-  private long lastDrawn = Long.MIN_VALUE;
+  /** When the line may be drawn again: at most every {@link #REDRAW_MILLIS}, the terminal's pace. */
+  private long nextDraw;
   private long rows;
   private long bytes;
 
@@ -23,13 +24,14 @@ final class ProgressBar {
     this.terminal = terminal;
     this.totalBytes = totalBytes;
     this.started = clock.millis();
+    this.nextDraw = started;
   }
 
   void update(long rowsWritten, long bytesRead) {
     rows = rowsWritten;
     bytes = bytesRead;
     long now = clock.millis();
-    if (now - lastDrawn >= REDRAW_MILLIS) {
+    if (now >= nextDraw) {
       draw(now);
     }
   }
@@ -42,7 +44,7 @@ final class ProgressBar {
   }
 
   private void draw(long now) {
-    lastDrawn = now;
+    nextDraw = now + REDRAW_MILLIS;
     double seconds = Math.max(1, now - started) / 1000.0;
     StringBuilder line = new StringBuilder("\r");
     if (totalBytes > 0) {
