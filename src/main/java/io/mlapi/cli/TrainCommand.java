@@ -1,7 +1,6 @@
 package io.mlapi.cli;
 
 import io.mlapi.data.Dataset;
-import io.mlapi.data.DatasetException;
 import io.mlapi.data.DatasetReader;
 import io.mlapi.data.Split;
 import io.mlapi.model.ModelCard;
@@ -23,18 +22,25 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code mlapi train}: the tutorial's train.py, for the bundled Iris data or any CSV. */
 @Command(name = "train", sortOptions = false, usageHelpAutoWidth = true,
     description = {
-        "Trains a C-Support Vector Classifier and saves it atomically: as the next version DIR/<name>/<version>",
-        "of --repository DIR, or else to $MODEL_DIR/$MODEL_FILE.",
-        "Without --data: the tutorial's model (Iris, last 20%% of rows held out, scikit-learn's SVC() defaults)."})
+        "Trains a support-vector classifier on a CSV file, or the bundled Iris data, and saves it.",
+        "%nThe model is saved atomically to --model-dir (MODEL_DIR, default models) under its name, or as the next "
+            + "version DIR/<name>/<version> of --repository DIR. Without --data: the tutorial's model (Iris, the last "
+            + "20%% of the rows held out, scikit-learn's SVC() defaults)."})
 final class TrainCommand implements Callable<Integer> {
   private final Clock clock;
   private final PrintWriter out;
   private final PrintWriter err;
+
+  @Spec
+  CommandSpec spec;
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
   boolean help;
@@ -98,54 +104,60 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
-    TrainedModel model;
-    Path path;
-    try {
-      SvcParameters parameters = SvcParameters.scikitLearnDefaults()
-          .withKernel(Kernel.parse(kernel))
-          .withC(c)
-          .withGamma(Gamma.parse(gamma))
-          .withDegree(degree)
-          .withCoef0(coef0)
-          .withProbability(probability, seed);
-      Dataset dataset = data == null ? DatasetReader.iris() : DatasetReader.read(data, target);
-      if (data == null && target != null && !target.equals(dataset.target())) {
-        throw new IllegalArgumentException("--target names a column of --data; the bundled Iris data's is \""
-            + dataset.target() + "\"");
-      }
-      String modelName = name != null ? name : defaultName(data);
+  public Integer call() throws IOException {
+    SvcParameters parameters = usage(() -> SvcParameters.scikitLearnDefaults()
+        .withKernel(Kernel.parse(kernel))
+        .withC(c)
+        .withGamma(Gamma.parse(gamma))
+        .withDegree(degree)
+        .withCoef0(coef0)
+        .withProbability(probability, seed));
+    Dataset dataset = data == null ? DatasetReader.iris() : DatasetReader.read(data, target);
+    if (data == null && target != null && !target.equals(dataset.target())) {
+      throw new ParameterException(spec.commandLine(), "--target names a column of --data; the bundled Iris data's is \""
+          + dataset.target() + "\"");
+    }
+    String modelName = name != null ? name : defaultName(data);
+    usage(() -> {
       ModelTrainer.requireName(modelName);
-      int modelVersion;
-      if (location.repository != null) {
-        modelVersion = version != null ? version : RepositoryDirectory.nextVersion(location.repository, modelName);
-        path = location.repository.resolve(modelName).resolve(Integer.toString(modelVersion));
-      } else {
-        path = location.path(modelName);
-        modelVersion = version != null ? version : nextVersion(path);
-      }
-      Split rows = switch (split) {
-        case Split.TUTORIAL -> Split.tutorial(dataset.rowCount(), testSize);
-        case Split.STRATIFIED -> Split.stratified(dataset.targets(), testSize, seed);
-        default -> throw new IllegalArgumentException("--split must be tutorial or stratified, got \"" + split + "\"");
-      };
-      model = new ModelTrainer(clock).train(dataset, rows, parameters, modelName, modelVersion);
-    } catch (DatasetException | IllegalArgumentException e) {
-      err.println("mlapi train: " + e.getMessage());
-      return ExitCodes.BAD_INPUT;
-    } catch (IOException e) {
-      err.println("mlapi train: cannot read the model repository " + location.repository + ": " + e.getMessage());
-      return ExitCodes.FAILURE;
+      return modelName;
+    });
+    Path path;
+    int modelVersion;
+    if (location.repository != null) {
+      RepositoryDirectory.requireRepository(location.repository);
+      modelVersion = version != null ? version : RepositoryDirectory.nextVersion(location.repository, modelName);
+      path = location.repository.resolve(modelName).resolve(Integer.toString(modelVersion));
+    } else {
+      path = location.path(modelName);
+      modelVersion = version != null ? version : nextVersion(path);
     }
-    try {
-      ModelWriter writer = new ModelWriter();
-      model = location.repository != null ? writer.writeNew(model, path) : writer.replace(model, path);
-    } catch (IllegalArgumentException e) {
-      err.println("mlapi train: " + e.getMessage());
-      return ExitCodes.BAD_INPUT;
+    if (modelVersion < 1) {
+      throw new ParameterException(spec.commandLine(), "--version must be a positive integer, got " + modelVersion);
     }
+    Split rows = usage(() -> switch (split) {
+      case Split.TUTORIAL -> Split.tutorial(dataset.rowCount(), testSize);
+      case Split.STRATIFIED -> Split.stratified(dataset.targets(), testSize, seed);
+      default -> throw new IllegalArgumentException("--split must be tutorial or stratified, got \"" + split + "\"");
+    });
+    TrainedModel model = new ModelTrainer(clock).train(dataset, rows, parameters, modelName, modelVersion);
+    UselessModelCheck.warn(dataset, rows, model, err);
+    ModelWriter writer = new ModelWriter();
+    model = location.repository != null ? writer.writeNew(model, path) : writer.replace(model, path);
     report(model, path);
     return ExitCodes.OK;
+  }
+
+  /**
+   * The value {@code parse} makes of options, a bad one being a usage error: the parsers and
+   * parameter checks it calls throw {@link IllegalArgumentException} for an argument they refuse.
+   */
+  private <T> T usage(java.util.function.Supplier<T> parse) {
+    try {
+      return parse.get();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
   }
 
   private void report(TrainedModel model, Path path) {

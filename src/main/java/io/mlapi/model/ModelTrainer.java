@@ -1,6 +1,7 @@
 package io.mlapi.model;
 
 import io.mlapi.data.Dataset;
+import io.mlapi.data.DatasetException;
 import io.mlapi.data.Split;
 import io.mlapi.svm.SvcModel;
 import io.mlapi.svm.SvcParameters;
@@ -24,8 +25,8 @@ public final class ModelTrainer {
   /**
    * @param name the model's name
    * @param version the model's version, a positive integer
-   * @throws IllegalArgumentException when the training rows hold fewer than two classes, or
-   *     LIBSVM rejects the parameters
+   * @throws DatasetException when the training rows hold fewer than two classes
+   * @throws IllegalArgumentException when LIBSVM rejects the parameters
    */
   public TrainedModel train(Dataset data, Split split, SvcParameters parameters, String name, int version) {
     requireName(name);
@@ -49,7 +50,7 @@ public final class ModelTrainer {
       }
     }
     if (classes.size() < 2) {
-      throw new IllegalArgumentException("the " + train.rowCount() + " training rows of " + data.source()
+      throw new DatasetException(data.source(), 0, 0, "the " + train.rowCount() + " training rows"
           + " hold one class only (\"" + classes.get(0) + "\"); a classifier needs two or more"
           + (Split.TUTORIAL.equals(split.method()) ? " (the tutorial split does not shuffle: try --split stratified)" : ""));
     }
