@@ -174,11 +174,16 @@ final class Serving {
     if (!handled) {
       LOG.warning("this JVM cannot handle SIGTERM itself: a stop signal stops the server without draining");
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    Runnable stop = () -> {
       poller.shutdownNow();
       server.close();
       stopped.countDown();
-    }, "mlapi-shutdown"));
+    };
+    try {
+      Runtime.getRuntime().addShutdownHook(new Thread(stop, "mlapi-shutdown"));
+    } catch (IllegalStateException e) {
+      stop.run(); // a stop signal came while the server started: the JVM is exiting already
+    }
   }
 
   private static void pollSafely(ModelRepository repository) {
