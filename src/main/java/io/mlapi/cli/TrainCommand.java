@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -118,14 +119,11 @@ final class TrainCommand implements Callable<Integer> {
           + dataset.target() + "\"");
     }
     String modelName = name != null ? name : defaultName(data);
-    usage(() -> {
-      ModelTrainer.requireName(modelName);
-      return modelName;
-    });
+    usage(() -> ModelTrainer.requireName(modelName));
     Path path;
     int modelVersion;
     if (location.repository != null) {
-      RepositoryDirectory.requireRepository(location.repository);
+      RepositoryDirectory.requireRepository(location.repository); // also with --version
       modelVersion = version != null ? version : RepositoryDirectory.nextVersion(location.repository, modelName);
       path = location.repository.resolve(modelName).resolve(Integer.toString(modelVersion));
     } else {
@@ -138,7 +136,8 @@ final class TrainCommand implements Callable<Integer> {
     Split rows = usage(() -> switch (split) {
       case Split.TUTORIAL -> Split.tutorial(dataset.rowCount(), testSize);
       case Split.STRATIFIED -> Split.stratified(dataset.targets(), testSize, seed);
-      default -> throw new IllegalArgumentException("--split must be tutorial or stratified, got \"" + split + "\"");
+      default -> throw new ParameterException(spec.commandLine(), "--split must be tutorial or stratified, got \""
+          + split + "\"");
     });
     TrainedModel model = new ModelTrainer(clock).train(dataset, rows, parameters, modelName, modelVersion);
     UselessModelCheck.warn(dataset, rows, model, err);
@@ -152,12 +151,20 @@ final class TrainCommand implements Callable<Integer> {
    * The value {@code parse} makes of options, a bad one being a usage error: the parsers and
    * parameter checks it calls throw {@link IllegalArgumentException} for an argument they refuse.
    */
-  private <T> T usage(java.util.function.Supplier<T> parse) {
+  private <T> T usage(Supplier<T> parse) {
     try {
       return parse.get();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
+  }
+
+  /** Runs an argument check of an option's value; a refusal is a usage error. */
+  private void usage(Runnable check) {
+    usage(() -> {
+      check.run();
+      return null;
+    });
   }
 
   private void report(TrainedModel model, Path path) {
