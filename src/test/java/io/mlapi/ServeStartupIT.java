@@ -31,6 +31,22 @@ class ServeStartupIT {
         + "repository " + dir + " (models: iris)");
   }
 
+  /** MODEL_FILE names the default model: one that is not there is a mistake, said before serving. */
+  @Test
+  void modelFileNotInTheModelDirectory_exits2_namingTheModelsThere() {
+    Path models = dir.resolve("models");
+    assertThat(MlapiProcess.run(Map.of("MODEL_DIR", models.toString()), "train", "--data", "examples/wine.csv",
+        "--target", "class").exitValue()).isZero();
+
+    MlapiProcess serve = MlapiProcess.run(Map.of("MODEL_DIR", models.toString(), "MODEL_FILE", "iris"), "serve",
+        "--port", "0", "--drain-delay", "0s");
+
+    assertThat(serve.exitValue()).as(serve.toString()).isEqualTo(2);
+    assertThat(serve.err()).contains("mlapi serve: --model-file (MODEL_FILE) iris: there is no model at "
+        + models.resolve("iris") + " (models in " + models + ": wine)");
+    assertThat(models.resolve("iris")).doesNotExist(); // the directory holds a model: nothing is trained
+  }
+
   /** A model that does not load is bad input, as it is for predict. */
   @Test
   void singleModelThatDoesNotLoad_exits2WithTheReason() throws Exception {
