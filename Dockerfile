@@ -16,9 +16,10 @@ COPY mvnw pom.xml ./
 COPY .mvn/ .mvn/
 COPY scripts/java-home.sh scripts/
 COPY src/ src/
-# `package` builds the jar and its libs and, like the tutorial's Dockerfile, trains the default
-# model (into target/image-root, as for Jib).
+# `package` builds the jar and its libs; then, like the tutorial's Dockerfile, the default model is
+# trained (into target/image-root, as for Jib).
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q -DskipTests package \
+      exec:exec@image-model resources:copy-resources@image-model \
  && ./mvnw -B -q dependency:build-classpath -DincludeScope=runtime \
       -Dmdep.prefix=/app/libs -Dmdep.outputFile=target/classpath.txt
 # Jib's layout: classes, resources and dependency jars apart, and the classpath in a file.

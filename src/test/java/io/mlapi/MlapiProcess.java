@@ -40,20 +40,46 @@ public final class MlapiProcess implements AutoCloseable {
 
   /** Starts {@code ./mlapi ARGS} in the project directory with {@code env} added to the environment. */
   public static MlapiProcess start(Map<String, String> env, String... args) {
+    return start(PROJECT, env, true, args);
+  }
+
+  /** Starts {@code ./mlapi ARGS} in {@code directory}, as a user in that directory would. */
+  public static MlapiProcess startIn(Path directory, Map<String, String> env, String... args) {
+    return start(directory, env, true, args);
+  }
+
+  /**
+   * Starts {@code ./mlapi ARGS} with the launcher's own JVM options (for serve: its class cache),
+   * as a user runs it, rather than the tests' (which carry the coverage agent and no cache).
+   */
+  public static MlapiProcess startWithLauncherOptions(Map<String, String> env, String... args) {
+    return start(PROJECT, env, false, args);
+  }
+
+  private static MlapiProcess start(Path directory, Map<String, String> env, boolean testOptions, String... args) {
     List<String> command = new ArrayList<>();
     command.add(PROJECT.resolve("mlapi").toString());
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(PROJECT.toFile());
+    ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
     builder.environment().putAll(env);
-    // Always set, even empty: the launcher's own options would share one class cache in target/
-    // between the tests' processes, and write it (for seconds) as each one exits.
-    String javaOpts = System.getProperty("mlapi.it.javaOpts", "");
-    builder.environment().putIfAbsent("MLAPI_JAVA_OPTS", javaOpts.startsWith("${") ? "" : javaOpts);
+    if (testOptions) {
+      // Always set, even empty: the launcher's own options would share one class cache in target/
+      // between the tests' processes.
+      builder.environment().putIfAbsent("MLAPI_JAVA_OPTS", testJavaOptions());
+    } else {
+      builder.environment().remove("MLAPI_JAVA_OPTS");
+    }
     try {
       return new MlapiProcess(builder.start());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The JVM options of the processes tests start: under failsafe, the JaCoCo agent. */
+  public static String testJavaOptions() {
+    String javaOpts = System.getProperty("mlapi.it.javaOpts", "");
+    return javaOpts.startsWith("${") ? "" : javaOpts;
   }
 
   /** Runs {@code ./mlapi ARGS} to the end and returns its exit code; its output is in {@link #out()} and {@link #err()}. */

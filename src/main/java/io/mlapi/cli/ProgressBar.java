@@ -14,7 +14,8 @@ final class ProgressBar {
   private long totalBytes;
   private final String unit;
   private final long started;
-  private long lastDrawn = Long.MIN_VALUE;
+  /** When the line may be drawn again: at most every {@link #REDRAW_MILLIS}, the terminal's pace. */
+  private long nextDraw;
   private long rows;
   private long bytes;
 
@@ -33,6 +34,7 @@ final class ProgressBar {
     this.totalBytes = total;
     this.unit = unit;
     this.started = clock.millis();
+    this.nextDraw = started;
   }
 
   void update(long rowsWritten, long bytesRead) {
@@ -45,7 +47,7 @@ final class ProgressBar {
     bytes = done;
     totalBytes = total;
     long now = clock.millis();
-    if (now - lastDrawn >= REDRAW_MILLIS) {
+    if (now >= nextDraw) {
       draw(now);
     }
   }
@@ -58,7 +60,7 @@ final class ProgressBar {
   }
 
   private void draw(long now) {
-    lastDrawn = now;
+    nextDraw = now + REDRAW_MILLIS;
     double seconds = Math.max(1, now - started) / 1000.0;
     StringBuilder line = new StringBuilder("\r");
     if (totalBytes > 0) {

@@ -9,7 +9,10 @@ import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code mlapi serve}: the tutorial's api.py grown into a model server. This class reads and
@@ -17,24 +20,30 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "serve", sortOptions = false, usageHelpAutoWidth = true,
     description = {
-        "Serves the models of --repository DIR (DIR/<name>/<version>/), or else the single model at",
-        "$MODEL_DIR/$MODEL_FILE, over HTTP: the tutorial's /score and /predict, KServe V1 (/v1/...), the Open",
-        "Inference Protocol V2 (/v2/...), /metrics, /openapi.json, /healthz and /readyz.",
-        "With no model yet, trains the tutorial's Iris model first. SIGTERM drains, then exits 0."})
+        "Serves the trained models over HTTP, with hot reload.",
+        "%nWhich models: every model in --model-dir (MODEL_DIR, default models), each under its own name, or with "
+            + "--repository DIR the versioned models of DIR/<name>/<version>/. A directory with no model at all gets "
+            + "the tutorial's Iris model, trained first. The default model (/score, /predict) is --default-model, else "
+            + "the one at --model-file, else the only one, else the one trained last.",
+        "%nWhat: the tutorial's /score and /predict, KServe V1 (/v1/...), the Open Inference Protocol V2 (/v2/...), "
+            + "/metrics, /openapi.json, /healthz, /readyz and a web console at /. SIGTERM drains, then exits 0."})
 final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
   private final Clock clock;
   private final PrintWriter out;
   private final PrintWriter err;
 
+  @Spec
+  CommandSpec spec;
+
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
   boolean help;
 
-  @Option(names = "--port", defaultValue = "${env:PORT:-5000}",
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "${env:PORT:-5000}",
       description = "TCP port; 0 picks a free one (env PORT; default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--host", defaultValue = "${env:HOST:-0.0.0.0}",
+  @Option(names = "--host", paramLabel = "HOST", defaultValue = "${env:HOST:-0.0.0.0}",
       description = "Address to listen on (env HOST; default: ${DEFAULT-VALUE}).")
   String host;
 
@@ -42,8 +51,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   ModelLocation location;
 
   @Option(names = "--default-model", paramLabel = "NAME", defaultValue = "${env:MLAPI_DEFAULT_MODEL}",
-      description = "The model of /score and /predict (env MLAPI_DEFAULT_MODEL; default: the repository's only "
-          + "model, if it has one model).")
+      description = "The model of /score and /predict (env MLAPI_DEFAULT_MODEL; default: the one at --model-file, "
+          + "else the only model, else in --model-dir the one trained last).")
   String defaultModel;
 
   @Option(names = "--version-policy", paramLabel = "POLICY", split = ";",
@@ -102,26 +111,28 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    ServeSettings settings;
+    return new Serving(settings(), clock, out, err).run();
+  }
+
+  /** The options, checked: a bad value is a usage error, reported before anything starts. */
+  private ServeSettings settings() {
+    if (!accessLog.equals("json") && !accessLog.equals("off")) {
+      throw new ParameterException(spec.commandLine(), "--access-log must be json or off, got \"" + accessLog + "\"");
+    }
+    if (pollInterval.isNegative()) {
+      throw new ParameterException(spec.commandLine(), "--poll-interval must not be negative, got " + pollInterval);
+    }
+    // The constructors and parsers below check their arguments, which here are the user's values.
     try {
-      if (!accessLog.equals("json") && !accessLog.equals("off")) {
-        throw new IllegalArgumentException("--access-log must be json or off, got \"" + accessLog + "\"");
-      }
-      if (pollInterval.isNegative()) {
-        throw new IllegalArgumentException("--poll-interval must not be negative, got " + pollInterval);
-      }
       if (defaultModel != null) {
         ModelTrainer.requireName(defaultModel);
       }
       ServerConfig config = new ServerConfig(host, port, maxRequestBytes, maxRows, requestTimeout, drainDelay,
           gracePeriod, adminToken, accessLog.equals("json"));
-      settings = new ServeSettings(config, location.repository, location.modelDir, location.modelFile, defaultModel,
+      return new ServeSettings(config, location.repository, location.modelDir, location.modelFile(), defaultModel,
           VersionPolicies.parse(versionPolicies), pollInterval);
     } catch (IllegalArgumentException e) {
-      err.println("mlapi serve: " + e.getMessage());
-      err.flush();
-      return ExitCodes.BAD_INPUT;
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
-    return new Serving(settings, clock, out, err).run();
   }
 }

@@ -59,12 +59,23 @@ final class Serving {
     this.err = err;
   }
 
-  /** Serves until a stop signal; the exit code. */
+  /**
+   * Serves until a stop signal; the exit code.
+   *
+   * @throws io.mlapi.server.ListenException when the port cannot be had (checked first, before
+   *     any model is trained or loaded)
+   * @throws io.mlapi.model.ModelPathException when the models' directory cannot be used as given
+   */
   int run() throws InterruptedException {
+    MlapiServer.checkCanListen(settings.server());
     Metrics metrics = new Metrics();
-    Path single = settings.singleModel(DEFAULT_MODEL);
-    ModelSource source = settings.repository() != null ? new RepositoryDirectory(settings.repository())
-        : new SingleModelDirectory(single);
+    ModelSource source;
+    if (settings.repository() != null) {
+      requireRepository(settings.repository());
+      source = new RepositoryDirectory(settings.repository());
+    } else {
+      source = new SingleModelDirectory(settings.modelDir(), settings.modelFile());
+    }
     ModelRepository repository = new ModelRepository(source, ModelLoader.trained(), settings.policies(), metrics,
         settings.defaultModel());
     metrics.watch(repository::state);
@@ -74,10 +85,8 @@ final class Serving {
     CompletableFuture<Void> firstLoad = CompletableFuture.runAsync(() -> {
       if (settings.repository() != null) {
         trainIntoEmptyRepository(settings.repository());
-      } else if (!Files.exists(single)) {
-        out.printf("no model at %s: training the tutorial's Iris model first%n", single);
-        out.flush();
-        new ModelWriter().replace(tutorialModel(), single);
+      } else {
+        trainIntoEmptyModelDirectory(source);
       }
       repository.poll();
     });
@@ -95,22 +104,26 @@ final class Serving {
     try {
       firstLoad.join();
     } catch (CompletionException e) {
-      if (e.getCause() instanceof UncheckedIOException || e.getCause() instanceof IllegalArgumentException) {
-        server.close();
-        return fail(ExitCodes.FAILURE, e.getCause().getMessage());
-      }
-      throw e;
+      server.close();
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
     }
     RepositoryState state = repository.state();
     String defaultModel = settings.defaultModel();
     if (defaultModel != null && !state.models().containsKey(defaultModel)) {
       server.close();
       return fail(ExitCodes.BAD_INPUT, "--default-model " + defaultModel + ": there is no such model in " + source
-          + " (models: " + (state.models().isEmpty() ? "none" : String.join(", ", state.models().keySet())) + ")");
+          + " (models: " + modelNames(state) + ")");
+    }
+    if (settings.repository() == null && defaultModel == null && settings.modelFile() != null
+        && state.defaultModel() == null) {
+      server.close();
+      return fail(ExitCodes.BAD_INPUT, "--model-file (MODEL_FILE) " + settings.modelFile() + ": there is no model at "
+          + settings.modelDir().resolve(settings.modelFile()) + " (models in " + settings.modelDir() + ": "
+          + modelNames(state) + ")");
     }
     if (settings.repository() == null && !state.ready()) {
       server.close();
-      return fail(ExitCodes.FAILURE, String.join("; ", repository.problems()));
+      return fail(ExitCodes.BAD_INPUT, String.join("; ", repository.problems()));
     }
     report(state, source, repository.problems());
     long pollNanos = settings.pollInterval().toNanos();
@@ -123,6 +136,18 @@ final class Serving {
     }
     stopped.await();
     return ExitCodes.OK;
+  }
+
+  private static String modelNames(RepositoryState state) {
+    return state.models().isEmpty() ? "none" : String.join(", ", state.models().keySet());
+  }
+
+  private static void requireRepository(Path root) {
+    try {
+      RepositoryDirectory.requireRepository(root);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the model repository " + root + ": " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -149,11 +174,16 @@ final class Serving {
     if (!handled) {
       LOG.warning("this JVM cannot handle SIGTERM itself: a stop signal stops the server without draining");
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    Runnable stop = () -> {
       poller.shutdownNow();
       server.close();
       stopped.countDown();
-    }, "mlapi-shutdown"));
+    };
+    try {
+      Runtime.getRuntime().addShutdownHook(new Thread(stop, "mlapi-shutdown"));
+    } catch (IllegalStateException e) {
+      stop.run(); // a stop signal came while the server started: the JVM is exiting already
+    }
   }
 
   private static void pollSafely(ModelRepository repository) {
@@ -164,7 +194,7 @@ final class Serving {
     }
   }
 
-  /** A fresh repository gets the tutorial's model as {@code iris/1}, as a fresh single-model setup does. */
+  /** A fresh repository gets the tutorial's model as {@code iris/1}, as a fresh model directory does. */
   private void trainIntoEmptyRepository(Path root) {
     try {
       if (Files.isDirectory(root) && !new RepositoryDirectory(root).scan().isEmpty()) {
@@ -179,6 +209,25 @@ final class Serving {
     new ModelWriter().writeNew(tutorialModel(), dir);
   }
 
+  /**
+   * A model directory with no model at all gets the tutorial's, at {@code $MODEL_FILE} or
+   * {@code iris}; one that holds any model is served as it is.
+   */
+  private void trainIntoEmptyModelDirectory(ModelSource models) {
+    try {
+      if (!models.scan().isEmpty()) {
+        return;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the model directory " + settings.modelDir() + ": " + e.getMessage(),
+          e);
+    }
+    Path link = settings.modelDir().resolve(settings.modelFile() != null ? settings.modelFile() : DEFAULT_MODEL);
+    out.printf("no model in %s: training the tutorial's Iris model into %s first%n", settings.modelDir(), link);
+    out.flush();
+    new ModelWriter().replace(tutorialModel(), link);
+  }
+
   private TrainedModel tutorialModel() {
     return new ModelTrainer(clock).train(DatasetReader.iris(), Split.tutorial(150, 0.2),
         SvcParameters.scikitLearnDefaults(), DEFAULT_MODEL, 1);
@@ -187,11 +236,12 @@ final class Serving {
   private void report(RepositoryState state, ModelSource source, List<String> problems) {
     for (ModelStatus model : state.models().values()) {
       if (model.ready()) {
-        out.printf("serving %s version %s from %s%s%s%n", model.name(),
+        out.printf("serving %s version %s from %s%s%n", model.name(),
             String.join(", ", model.servedVersions().stream().map(String::valueOf).toList()), source,
-            scoreText(model.latest()), model.name().equals(state.defaultModel()) ? ", the default model" : "");
+            scoreText(model.latest()));
       }
     }
+    out.println(defaultModelText(state));
     out.flush();
     for (String problem : problems) {
       err.println("mlapi serve: " + problem);
@@ -202,6 +252,25 @@ final class Serving {
           : " every " + settings.pollInterval().toMillis() + " ms"));
     }
     err.flush();
+  }
+
+  /** Which model answers {@code /score} and {@code /predict}, and why that one. */
+  private String defaultModelText(RepositoryState state) {
+    String name = state.defaultModel();
+    if (name == null) {
+      return "no default model: /score and /predict answer 404 until --default-model (MLAPI_DEFAULT_MODEL) names one";
+    }
+    String why;
+    if (settings.defaultModel() != null) {
+      why = "as --default-model (MLAPI_DEFAULT_MODEL) says";
+    } else if (settings.repository() == null && settings.modelFile() != null) {
+      why = "the one at --model-file (MODEL_FILE) " + settings.modelFile();
+    } else if (state.models().size() == 1) {
+      why = "the only model";
+    } else {
+      why = "the one trained last; --model-file (MODEL_FILE) or --default-model picks another";
+    }
+    return "the default model (/score, /predict) is " + name + ": " + why;
   }
 
   /** " (test accuracy 0.7)", " (test R² 0.4)" or nothing, as the model knows its score. */

@@ -1,7 +1,6 @@
 package io.mlapi.cli;
 
 import io.mlapi.data.Dataset;
-import io.mlapi.data.DatasetException;
 import io.mlapi.data.DatasetReader;
 import io.mlapi.data.Scaler;
 import io.mlapi.data.Split;
@@ -17,6 +16,7 @@ import io.mlapi.model.TrainingPlan;
 import io.mlapi.repository.RepositoryDirectory;
 import io.mlapi.svm.Gamma;
 import io.mlapi.svm.Kernel;
+import io.mlapi.svm.ParametersRejectedException;
 import io.mlapi.svm.SvcParameters;
 import io.mlapi.svm.SvmType;
 import java.io.IOException;
@@ -29,21 +29,30 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code mlapi train}: the tutorial's train.py, for the bundled Iris data or any CSV, and scikit-learn's SVM workflow. */
 @Command(name = "train", sortOptions = false, usageHelpAutoWidth = true,
     description = {
-        "Trains one of scikit-learn's SVMs (SVC, NuSVC, SVR, NuSVR, LinearSVC), optionally behind a scaler and chosen",
-        "by a grid search, exactly as scikit-learn would, and saves it atomically: as the next version",
-        "DIR/<name>/<version> of --repository DIR, or else to $MODEL_DIR/$MODEL_FILE.",
-        "Without --data: the tutorial's model (Iris, last 20%% of rows held out, scikit-learn's SVC() defaults)."})
+        "Trains one of scikit-learn's SVMs on a CSV file, or the bundled Iris data, exactly as scikit-learn would, "
+            + "and saves it.",
+        "%nSVC, NuSVC, SVR, NuSVR or LinearSVC, optionally behind a scaler and chosen by a grid search. The model is "
+            + "saved atomically to --model-dir (MODEL_DIR, default models) under its name, or as the next version "
+            + "DIR/<name>/<version> of --repository DIR. Without --data: the tutorial's model (Iris, the last 20%% of "
+            + "the rows held out, scikit-learn's SVC() defaults)."})
 final class TrainCommand implements Callable<Integer> {
   private final Clock clock;
   private final PrintWriter out;
   private final PrintWriter err;
+
+  @Spec
+  CommandSpec spec;
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
   boolean help;
@@ -163,57 +172,76 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
-    TrainedModel model;
+  public Integer call() throws IOException {
+    EstimatorSpec estimatorSpec = usage(this::estimatorSpec);
+    Scaler.Kind scaler = usage(() -> Scaler.Kind.parse(scale));
+    boolean showProgress = usage(this::showProgress);
+    if (estimatorSpec.isRegression() && split.equals(Split.STRATIFIED)) {
+      throw new ParameterException(spec.commandLine(), "--split stratified needs classes, and " + estimator
+          + " is a regressor: use --split shuffle");
+    }
+    Dataset dataset = data == null ? DatasetReader.iris() : DatasetReader.read(data, target);
+    if (data == null && target != null && !target.equals(dataset.target())) {
+      throw new ParameterException(spec.commandLine(), "--target names a column of --data; the bundled Iris data's is \""
+          + dataset.target() + "\"");
+    }
+    String modelName = name != null ? name : defaultName(data);
+    usage(() -> ModelTrainer.requireName(modelName));
     Path path;
-    ProgressBar bar = null;
+    int modelVersion;
+    if (location.repository != null) {
+      RepositoryDirectory.requireRepository(location.repository); // also with --version
+      modelVersion = version != null ? version : RepositoryDirectory.nextVersion(location.repository, modelName);
+      path = location.repository.resolve(modelName).resolve(Integer.toString(modelVersion));
+    } else {
+      path = location.path(modelName);
+      modelVersion = version != null ? version : nextVersion(path);
+    }
+    if (modelVersion < 1) {
+      throw new ParameterException(spec.commandLine(), "--version must be a positive integer, got " + modelVersion);
+    }
+    Split rows = usage(() -> split(dataset));
+    ProgressBar bar = search != null && showProgress ? new ProgressBar(clock, err, 0, "fits") : null;
+    TrainedModel model;
     try {
-      Dataset dataset = data == null ? DatasetReader.iris() : DatasetReader.read(data, target);
-      if (data == null && target != null && !target.equals(dataset.target())) {
-        throw new IllegalArgumentException("--target names a column of --data; the bundled Iris data's is \""
-            + dataset.target() + "\"");
+      TrainingPlan.Search searchPlan = usage(() -> searchPlan(bar));
+      if (searchPlan != null) {
+        usage(() -> searchPlan.check(estimatorSpec));
       }
-      String modelName = name != null ? name : defaultName(data);
-      ModelTrainer.requireName(modelName);
-      int modelVersion;
-      if (location.repository != null) {
-        modelVersion = version != null ? version : RepositoryDirectory.nextVersion(location.repository, modelName);
-        path = location.repository.resolve(modelName).resolve(Integer.toString(modelVersion));
-      } else {
-        path = location.path(modelName);
-        modelVersion = version != null ? version : nextVersion(path);
-      }
-      EstimatorSpec spec = estimatorSpec();
-      if (search != null && showProgress()) {
-        bar = new ProgressBar(clock, err, 0, "fits");
-      }
-      TrainingPlan plan = new TrainingPlan(spec, Scaler.Kind.parse(scale), searchPlan(bar),
-          reproduction(modelName));
-      if (spec.isRegression() && split.equals(Split.STRATIFIED)) {
-        throw new IllegalArgumentException("--split stratified needs classes, and " + estimator
-            + " is a regressor: use --split shuffle");
-      }
-      model = new ModelTrainer(clock).train(dataset, split(dataset), plan, modelName, modelVersion);
-    } catch (DatasetException | IllegalArgumentException e) {
-      err.println("mlapi train: " + e.getMessage());
-      return ExitCodes.BAD_INPUT;
-    } catch (IOException e) {
-      err.println("mlapi train: cannot read the model repository " + location.repository + ": " + e.getMessage());
-      return ExitCodes.FAILURE;
+      TrainingPlan plan = new TrainingPlan(estimatorSpec, scaler, searchPlan, reproduction(modelName));
+      model = new ModelTrainer(clock).train(dataset, rows, plan, modelName, modelVersion);
+    } catch (ParametersRejectedException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     } finally {
       if (bar != null) {
         bar.finish();
       }
     }
-    try {
-      ModelWriter writer = new ModelWriter();
-      model = location.repository != null ? writer.writeNew(model, path) : writer.replace(model, path);
-    } catch (IllegalArgumentException e) {
-      err.println("mlapi train: " + e.getMessage());
-      return ExitCodes.BAD_INPUT;
-    }
+    UselessModelCheck.warn(dataset, rows, model, err);
+    ModelWriter writer = new ModelWriter();
+    model = location.repository != null ? writer.writeNew(model, path) : writer.replace(model, path);
     report(model, path);
     return ExitCodes.OK;
+  }
+
+  /**
+   * The value {@code parse} makes of options, a bad one being a usage error: the parsers and
+   * parameter checks it calls throw {@link IllegalArgumentException} for an argument they refuse.
+   */
+  private <T> T usage(Supplier<T> parse) {
+    try {
+      return parse.get();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+  }
+
+  /** Runs an argument check of an option's value; a refusal is a usage error. */
+  private void usage(Runnable check) {
+    usage(() -> {
+      check.run();
+      return null;
+    });
   }
 
   /** The estimator and its parameters from the options, checked. */

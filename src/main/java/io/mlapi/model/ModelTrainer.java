@@ -1,6 +1,7 @@
 package io.mlapi.model;
 
 import io.mlapi.data.Dataset;
+import io.mlapi.data.DatasetException;
 import io.mlapi.data.Folds;
 import io.mlapi.data.Scaler;
 import io.mlapi.data.Split;
@@ -35,8 +36,9 @@ public final class ModelTrainer {
   /**
    * @param name the model's name
    * @param version the model's version, a positive integer
-   * @throws IllegalArgumentException when the training rows hold fewer than two classes, a
-   *     regressor's target is not numeric, a search or the estimator rejects the parameters
+   * @throws DatasetException when the training rows hold fewer than two classes, or a regressor's
+   *     target is not numeric
+   * @throws IllegalArgumentException when a search or the estimator rejects the parameters
    */
   public TrainedModel train(Dataset data, Split split, TrainingPlan plan, String name, int version) {
     requireName(name);
@@ -58,7 +60,7 @@ public final class ModelTrainer {
       classes.add(data.classes().get(c));
     }
     if (classes.size() < 2) {
-      throw new IllegalArgumentException("the " + train.rowCount() + " training rows of " + data.source()
+      throw new DatasetException(data.source(), 0, 0, "the " + train.rowCount() + " training rows"
           + " hold one class only (\"" + classes.get(0) + "\"); a classifier needs two or more"
           + (Split.TUTORIAL.equals(split.method()) ? " (the tutorial split does not shuffle: try --split stratified)" : ""));
     }

@@ -47,14 +47,14 @@ public final class ModelWriter {
    * Writes {@code model} as the new directory {@code dir} (a repository's {@code <name>/<version>}).
    *
    * @return the model with its card as written (file checksums filled in)
-   * @throws IllegalArgumentException when {@code dir} exists: versions are never overwritten
+   * @throws ModelPathException when {@code dir} exists: versions are never overwritten
    */
   public TrainedModel writeNew(TrainedModel model, Path dir) {
     Path parent = dir.toAbsolutePath().getParent();
     try {
       Files.createDirectories(parent);
       if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-        throw new IllegalArgumentException(dir + " exists already; a version is never overwritten, so pick a new one");
+        throw new ModelPathException(dir + " exists already; a version is never overwritten, so pick a new one");
       }
       Path temporary = Files.createDirectory(parent.resolve(temporaryName(dir)));
       TrainedModel written = writeFiles(model, temporary);
@@ -63,7 +63,7 @@ public final class ModelWriter {
         Files.move(temporary, dir, StandardCopyOption.ATOMIC_MOVE);
       } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
         deleteTree(temporary);
-        throw new IllegalArgumentException(dir + " appeared while the model was written; it was left alone", e);
+        throw new ModelPathException(dir + " appeared while the model was written; it was left alone", e);
       }
       ModelFiles.sync(parent);
       return written;
@@ -76,7 +76,7 @@ public final class ModelWriter {
    * Replaces the model at {@code link} (or creates it), atomically.
    *
    * @return the model with its card as written
-   * @throws IllegalArgumentException when {@code link} is a real directory or file rather than a
+   * @throws ModelPathException when {@code link} is a real directory or file rather than a
    *     link this writer made; it is never deleted
    */
   public TrainedModel replace(TrainedModel model, Path link) {
@@ -88,7 +88,7 @@ public final class ModelWriter {
           StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
         lockFile.lock(); // held until the channel closes: one writer per link at a time
         if (Files.exists(link, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(link)) {
-          throw new IllegalArgumentException(link + " is a " + (Files.isDirectory(link) ? "directory" : "file")
+          throw new ModelPathException(link + " is a " + (Files.isDirectory(link) ? "directory" : "file")
               + ", not a model link written by mlapi; move it away or choose another MODEL_FILE");
         }
         Path current = Files.isSymbolicLink(link) ? parent.resolve(Files.readSymbolicLink(link)).normalize() : null;

@@ -41,6 +41,15 @@ public record TrainingPlan(EstimatorSpec estimator, Scaler.Kind scaler, Search s
     }
 
     /**
+     * Checks every candidate of the grid against {@code base} before anything trains.
+     *
+     * @throws IllegalArgumentException naming a parameter the estimator does not take, or a bad value
+     */
+    public void check(EstimatorSpec base) {
+      GridSearch.candidates(base, grid);
+    }
+
+    /**
      * Parses {@code NAME=V1,V2,...;NAME=...}.
      *
      * @throws IllegalArgumentException naming the part that is wrong

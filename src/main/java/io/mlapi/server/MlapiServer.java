@@ -8,7 +8,10 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.DirectHandlers;
 import io.mlapi.inference.InferenceService;
 import io.mlapi.metrics.Metrics;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -41,6 +44,8 @@ public final class MlapiServer implements AutoCloseable {
    *
    * @param out where the access log goes, when {@code config} turns it on
    * @param clock stamps the access log
+   * @throws ListenException when the port cannot be had (Helidon would log its own stack trace
+   *     and carry on as a server listening nowhere)
    */
   public static MlapiServer start(ServerConfig config, InferenceService core, Metrics metrics, PrintWriter out,
       Clock clock) {
@@ -61,7 +66,39 @@ public final class MlapiServer implements AutoCloseable {
         .routing(api::register)
         .build()
         .start();
+    if (!server.isRunning()) {
+      watchdog.close();
+      throw cannotListen(config, null);
+    }
     return new MlapiServer(server, api, config, draining, watchdog);
+  }
+
+  /**
+   * Fails with a {@link ListenException} saying what to do when {@code config}'s port cannot be
+   * listened on now: checked before the models load, so a port in use stops {@code serve} at once.
+   */
+  public static void checkCanListen(ServerConfig config) {
+    if (config.port() == 0) {
+      return; // any free port will do
+    }
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(true); // as Helidon binds: a port left in TIME_WAIT by the last run is free
+      socket.bind(new InetSocketAddress(config.host(), config.port()));
+    } catch (IOException e) {
+      throw cannotListen(config, e);
+    }
+  }
+
+  private static ListenException cannotListen(ServerConfig config, IOException cause) {
+    String where = "port " + config.port() + " on " + config.host();
+    String reason = cause == null || cause.getMessage() == null ? "" : cause.getMessage();
+    if (reason.contains("in use")) {
+      return new ListenException("cannot listen on " + where + ": it is in use by another process; stop that one, "
+          + "or choose another port with --port (or PORT; 0 picks a free one)", cause);
+    }
+    return new ListenException("cannot listen on " + where + (reason.isEmpty() ? "" : ": " + reason)
+        + "; choose another port with --port (or PORT; ports below 1024 need privileges) or address with --host",
+        cause);
   }
 
   /**

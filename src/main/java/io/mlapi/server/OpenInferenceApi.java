@@ -68,7 +68,7 @@ final class OpenInferenceApi {
         model.inputs().stream().map(TensorMetadata::of).toList(),
         model.outputs().stream().map(TensorMetadata::of).toList(),
         new MlapiMetadata(Integer.toString(model.version()), rows == null ? null : rows.features(),
-            rows == null ? null : rows.classes(), states)));
+            rows == null ? null : rows.classes(), example(model), states)));
   }
 
   void infer(Exchange exchange) {
@@ -99,6 +99,12 @@ final class OpenInferenceApi {
         answer.stream().map(JsonTensors::output).toList()));
   }
 
+  /** The model's first sample row (its first test row), for clients and the console to start from; or none. */
+  private static double[] example(Model model) {
+    double[][] samples = model.sampleRows();
+    return samples.length > 0 ? samples[0] : null;
+  }
+
   private static String describe(List<TensorSpec> specs) {
     return String.join(", ", specs.stream().map(TensorSpec::toString).toList());
   }
@@ -120,11 +126,12 @@ final class OpenInferenceApi {
 
   /**
    * mlapi's additions to the model metadata: which version the rest describes, the features in
-   * input order and the classes in {@code predict}'s index order (for models that take rows), and
-   * every version's state.
+   * input order and the classes in {@code predict}'s index order (for models that take rows), an
+   * example row (the first held-out test row, when the model has one), and every version's state.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record MlapiMetadata(String version, List<String> features, List<String> classes, List<VersionState> versions) {}
+  record MlapiMetadata(String version, List<String> features, List<String> classes, double[] example,
+      List<VersionState> versions) {}
 
   record ModelMetadata(String name, List<String> versions, String platform, List<TensorMetadata> inputs,
       List<TensorMetadata> outputs, MlapiMetadata mlapi) {}

@@ -129,7 +129,7 @@ public final class SvcTrainer {
     }
     String invalid = svm.svm_check_parameter(problem, param);
     if (invalid != null) {
-      throw new IllegalArgumentException("LIBSVM rejects the parameters: " + invalid);
+      throw new ParametersRejectedException("LIBSVM rejects the parameters: " + invalid);
     }
     svm_model model;
     String log;

@@ -115,7 +115,7 @@ class TrainCommandTest {
     CommandLineRun run = CommandLineRun.run("train", "--data", csv.toString(), "--model-dir", dir.toString());
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains("the 4 training rows of " + csv + " hold one class only (\"a\")",
+    assertThat(run.err()).contains(csv + ": the 4 training rows hold one class only (\"a\")",
         "try --split stratified");
   }
 

@@ -100,7 +100,8 @@ class ContainerImageIT {
     start = System.nanoTime();
     Path archive = WORK.resolve("mlapi-it.tar");
     // The image profile's own configuration: its labels (initialize) and Jib, on the base made here.
-    Command.of(PROJECT.resolve("mvnw").toString(), "-B", "-q", "-Pimage", "initialize", "jib:buildTar",
+    Command.of(PROJECT.resolve("mvnw").toString(), "-B", "-q", "-Pimage", "initialize",
+            "exec:exec@image-model", "resources:copy-resources@image-model", "jib:buildTar",
             "-Dimage.base=tar://" + baseArchive, "-Dimage.name=mlapi-it:" + tag,
             "-Djib.outputPaths.tar=" + archive)
         .withTimeout(Duration.ofMinutes(10)).run().orFail();
@@ -311,7 +312,8 @@ class ContainerImageIT {
     String name = playPod("mlapi-it-claim-" + tag, serving);
     awaitProbe(name, server.getReadinessProbe(), server.getStartupProbe());
     assertThat(get(hostPort, "/score")).isEqualTo("{\"score\":" + TUTORIAL_SCORE + "}");
-    assertThat(logs(name)).contains("serving iris version 1 from the model at " + ServeContainer.IMAGE_MODEL_DIR + "/iris");
+    assertThat(logs(name)).contains("serving iris version 1 from the models in " + ServeContainer.IMAGE_MODEL_DIR
+        + " (test accuracy 0.7)");
   }
 
   /** {@code spec} with this test's image, and the claim's volumes on {@code dir} instead. */

@@ -34,15 +34,25 @@ function build(el, attrs, children) {
   return el;
 }
 
-/** A request to this server: {status, ok, json, text}; json is null when the body is not JSON. */
+/**
+ * A request to this server: {status, ok, json, text}; json is null when the body is not JSON.
+ * Never throws: when the server does not answer (restarting, the network down), status is 0 and
+ * text says so, and every caller shows it like any other failure and tries again later.
+ */
 async function call(method, path, body, headers = {}) {
   const init = { method, headers: { Accept: 'application/json', ...headers } };
   if (body !== undefined) {
     init.body = JSON.stringify(body);
     init.headers['Content-Type'] = 'application/json';
   }
-  const response = await fetch(path, init);
-  const text = await response.text();
+  let response;
+  let text;
+  try {
+    response = await fetch(path, init);
+    text = await response.text();
+  } catch (e) {
+    return { status: 0, ok: false, json: null, text: `the server does not answer (${e.message})` };
+  }
   let json = null;
   try {
     json = JSON.parse(text);
@@ -57,6 +67,7 @@ function errorOf(answer) {
 }
 
 const view = {
+  server: null, // GET /v2, once it answered
   list: null, // GET /v2/models
   listText: '',
   chosen: null, // {name, version} shown
@@ -66,13 +77,19 @@ const view = {
 // ---- Models and versions --------------------------------------------------------------------
 
 async function refreshModels() {
-  const [models, ready] = await Promise.all([call('GET', '/v2/models'), call('GET', '/v2/health/ready')]);
+  const [models, ready] = await Promise.all([call('GET', '/v2/models'), call('GET', '/v2/health/ready'),
+    refreshServer()]);
   const badge = $('readiness');
-  badge.textContent = ready.ok ? 'ready' : 'not ready';
+  const unreachable = ready.status === 0;
+  badge.textContent = ready.ok ? 'ready' : unreachable ? 'unreachable' : 'not ready';
   badge.className = 'state ' + (ready.ok ? 'ready' : 'unavailable');
   badge.title = ready.ok ? 'GET /v2/health/ready answers 200' : errorOf(ready);
   if (!models.ok) {
-    $('models').replaceChildren(h('p', { class: 'error', role: 'alert', text: 'GET /v2/models: ' + errorOf(models) }));
+    // Shown until the server answers again; then everything is drawn afresh.
+    $('models').replaceChildren(h('p', { class: 'error', role: 'alert', text: 'GET /v2/models: ' + errorOf(models)
+      + (unreachable ? `; trying again every ${MODELS_EVERY_MS / 1000} s` : '') }));
+    view.listText = '';
+    view.shownKey = '';
     return;
   }
   if (models.text === view.listText) return;
@@ -80,6 +97,19 @@ async function refreshModels() {
   view.listText = models.text;
   renderModels();
   await showSelection(false);
+  if (view.list.scanned && performance.getEntriesByName('console-ready').length === 0) {
+    performance.mark('console-ready');
+  }
+}
+
+/** The server's name and version in the header, asked until it answers. */
+async function refreshServer() {
+  if (view.server) return;
+  const server = await call('GET', '/v2');
+  if (server.ok) {
+    view.server = server.json;
+    $('server').textContent = `${server.json.name} ${server.json.version}`;
+  }
 }
 
 function versionPath(name, version) {
@@ -158,14 +188,15 @@ async function showSelection(focus) {
   }
   const heading = h('h2', { id: 'card-title', tabindex: '-1' }, `${chosen.name}, version ${chosen.version} `,
     stateBadge(status.state));
-  const commands = repositoryCommands(chosen.name);
+  const commands = repositoryCommands(view.list.models.find((m) => m.name === chosen.name));
   if (status.state !== 'READY') {
     card.replaceChildren(heading, commands, h('p', { class: 'not-served' },
       status.state === 'LOADING' ? 'This version is loading.' : 'This version is not served: ',
       status.reason ? h('span', { id: 'card-reason', text: status.reason }) : null));
     tryIt.hidden = true;
   } else {
-    const answer = await call('GET', versionPath(chosen.name, chosen.version) + '/card');
+    const path = versionPath(chosen.name, chosen.version);
+    const [answer, metadata] = await Promise.all([call('GET', path + '/card'), call('GET', path)]);
     if (view.shownKey !== key) return; // another choice was made meanwhile
     if (!answer.ok) {
       card.replaceChildren(heading, commands, h('p', { class: 'error', role: 'alert', text: errorOf(answer) }));
@@ -174,7 +205,7 @@ async function showSelection(focus) {
       view.listText = '';
     } else {
       card.replaceChildren(heading, commands, modelCard(answer.json));
-      renderTryIt(answer.json);
+      renderTryIt(answer.json, (metadata.ok && metadata.json.mlapi && metadata.json.mlapi.example) || []);
       tryIt.hidden = false;
     }
   }
@@ -341,11 +372,13 @@ function confusionMatrix(labels, matrix) {
 
 // ---- Try it -----------------------------------------------------------------------------------
 
-function renderTryIt(card) {
+/** The form, its fields holding {@code example} (the model's first test row, from the V2 metadata) to start from. */
+function renderTryIt(card, example) {
   const fields = card.features.map((f, i) => h('div', { class: 'field' },
     h('label', { for: `feature-${i}`, text: f.name }),
     h('input', { id: `feature-${i}`, name: f.name, type: 'text', inputmode: 'decimal', autocomplete: 'off',
-      spellcheck: 'false', 'aria-describedby': `feature-${i}-range` }),
+      spellcheck: 'false', 'aria-describedby': `feature-${i}-range`,
+      value: i < example.length ? String(example[i]) : null }),
     h('span', { class: 'hint', id: `feature-${i}-range`, text: `training range ${num(f.min)} to ${num(f.max)}` })));
   const form = h('form', { id: 'try-form', novalidate: true, onsubmit: (event) => {
     event.preventDefault();
@@ -439,10 +472,19 @@ function probabilityChart(classes, probabilities, predicted) {
 
 // ---- Repository commands ----------------------------------------------------------------------
 
-function repositoryCommands(name) {
+/**
+ * Unload for a model that is loaded; Load for one that is unloaded, or that has no version serving
+ * (load retries the versions that failed). The other is disabled, saying why.
+ */
+function repositoryCommands(model) {
+  const name = model.name;
+  const serving = model.versions.some((v) => v.state === 'READY');
+  const canLoad = model.unloaded || !serving;
   return h('div', { class: 'commands' },
-    h('button', { type: 'button', id: 'unload', onclick: () => command('unload', name), text: `Unload ${name}` }),
-    h('button', { type: 'button', id: 'load', onclick: () => command('load', name), text: `Load ${name}` }));
+    h('button', { type: 'button', id: 'unload', onclick: () => command('unload', name), text: `Unload ${name}`,
+      disabled: model.unloaded, title: model.unloaded ? `${name} is unloaded` : null }),
+    h('button', { type: 'button', id: 'load', onclick: () => command('load', name), text: `Load ${name}`,
+      disabled: !canLoad, title: canLoad ? null : `${name} is loaded and serving` }));
 }
 
 /** Load or unload through the V2 repository extension, with the admin token typed on this page (kept nowhere else). */
@@ -465,12 +507,7 @@ async function command(action, name) {
 const history = new TrafficHistory(TRAFFIC_WINDOW_MS, TRAFFIC_SPAN_MS);
 
 async function sampleTraffic() {
-  let answer;
-  try {
-    answer = await call('GET', '/metrics');
-  } catch (e) {
-    answer = { ok: false, text: String(e) };
-  }
+  const answer = await call('GET', '/metrics');
   if (!answer.ok) {
     $('traffic-status').textContent = 'GET /metrics failed: ' + errorOf(answer);
     return;
@@ -491,11 +528,15 @@ async function sampleTraffic() {
   ], (v) => `${v.toPrecision(2)} ms`);
 }
 
-/** Lines over the last span, gaps where a value is missing; the top of the scale is labelled. */
+/**
+ * Lines over the last span, gaps where a value is missing; the top of the scale is labelled, and
+ * the time axis below is marked each minute back from now.
+ */
 function lineChart(target, now, series, format) {
   const width = 320;
   const height = 90;
   const top = 14;
+  const minutes = TRAFFIC_SPAN_MS / 60000;
   const values = series.flatMap((s) => s.values.map(([, v]) => v)).filter((v) => Number.isFinite(v));
   const max = Math.max(...values, 0) || 1;
   const x = (t) => ((t - (now - TRAFFIC_SPAN_MS)) / TRAFFIC_SPAN_MS) * width;
@@ -514,25 +555,35 @@ function lineChart(target, now, series, format) {
     if (current.length) segments.push(current);
     return segments.map((points) => svg('polyline', { class: s.className, points: points.join(' ') }));
   });
+  const ticks = [];
+  for (let m = minutes; m >= 0; m--) {
+    const at = width - (m / minutes) * width;
+    const anchor = m === minutes ? 'start' : m === 0 ? 'end' : 'middle';
+    ticks.push(svg('line', { class: 'tick', x1: at, y1: height, x2: at, y2: height + 3 }),
+      svg('text', { class: 'tick-label', x: at, y: height + 13, 'text-anchor': anchor, text: m === 0 ? 'now' : `−${m} min` }));
+  }
   target.replaceChildren(
     svg('line', { class: 'axis', x1: 0, y1: height, x2: width, y2: height }),
+    svg('g', { class: 'time-axis' }, ticks),
     svg('text', { x: 2, y: 10, text: format(max) }),
     ...lines.flat());
 }
 
 // ---- Start ------------------------------------------------------------------------------------
 
-async function start() {
-  const [server] = await Promise.all([call('GET', '/v2'), refreshModels()]);
-  if (server.ok) $('server').textContent = `${server.json.name} ${server.json.version}`;
-  performance.mark('console-ready');
+/**
+ * Everything is asked again on a timer, whatever the first answers were: a page that loaded while
+ * the server was away catches up when it is back.
+ */
+function start() {
   window.addEventListener('hashchange', () => {
     renderModels();
     showSelection(true);
   });
   setInterval(() => document.hidden || refreshModels(), MODELS_EVERY_MS);
-  sampleTraffic();
   setInterval(() => document.hidden || sampleTraffic(), METRICS_EVERY_MS);
+  refreshModels();
+  sampleTraffic();
 }
 
 start();
