@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
     description = {
         "Serves the models of --repository DIR (DIR/<name>/<version>/), or else the single model at",
         "$MODEL_DIR/$MODEL_FILE, over HTTP: the tutorial's /score and /predict, KServe V1 (/v1/...), the Open",
-        "Inference Protocol V2 (/v2/...), /metrics, /openapi.json, /healthz and /readyz.",
+        "Inference Protocol V2 (/v2/...), /metrics, /openapi.json, /healthz and /readyz; and the Open Inference",
+        "Protocol over gRPC on --grpc-port.",
         "With no model yet, trains the tutorial's Iris model first. SIGTERM drains, then exits 0."})
 final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
@@ -37,6 +38,16 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--host", defaultValue = "${env:HOST:-0.0.0.0}",
       description = "Address to listen on (env HOST; default: ${DEFAULT-VALUE}).")
   String host;
+
+  @Option(names = "--grpc-port", paramLabel = "PORT", defaultValue = "${env:GRPC_PORT:-8081}",
+      description = "TCP port of the Open Inference Protocol over gRPC; 0 picks a free one (env GRPC_PORT; "
+          + "default: ${DEFAULT-VALUE}, as KServe's runtimes).")
+  int grpcPort;
+
+  @Option(names = "--model-name", paramLabel = "NAME", defaultValue = "${env:MODEL_NAME}",
+      description = "Serve the single model under this name, whatever name it was trained under, as KServe's "
+          + "runtimes serve an InferenceService's model (env MODEL_NAME).")
+  String modelName;
 
   @Mixin
   ModelLocation location;
@@ -113,10 +124,17 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       if (defaultModel != null) {
         ModelTrainer.requireName(defaultModel);
       }
+      if (modelName != null) {
+        ModelTrainer.requireName(modelName);
+      }
+      if (grpcPort < 0 || grpcPort > 65535 || (grpcPort == port && port != 0)) {
+        throw new IllegalArgumentException("--grpc-port must be between 0 and 65535 and differ from --port, got "
+            + grpcPort);
+      }
       ServerConfig config = new ServerConfig(host, port, maxRequestBytes, maxRows, requestTimeout, drainDelay,
           gracePeriod, adminToken, accessLog.equals("json"));
       settings = new ServeSettings(config, location.repository, location.modelDir, location.modelFile, defaultModel,
-          VersionPolicies.parse(versionPolicies), pollInterval);
+          VersionPolicies.parse(versionPolicies), pollInterval, grpcPort, modelName);
     } catch (IllegalArgumentException e) {
       err.println("mlapi serve: " + e.getMessage());
       err.flush();

@@ -15,9 +15,11 @@ import java.time.Duration;
  * @param defaultModel the model of {@code /score} and {@code /predict}, or {@code null} for the only one
  * @param policies which versions of each model are served
  * @param pollInterval how often the models are checked for new versions; zero turns that off
+ * @param grpcPort the gRPC server's port; 0 picks a free one
+ * @param modelName the name to serve the single model under, or {@code null} for its own
  */
 record ServeSettings(ServerConfig server, Path repository, Path modelDir, String modelFile, String defaultModel,
-    VersionPolicies policies, Duration pollInterval) {
+    VersionPolicies policies, Duration pollInterval, int grpcPort, String modelName) {
 
   /** The single model's path, {@code modelName} standing in when no file name is configured. */
   Path singleModel(String modelName) {

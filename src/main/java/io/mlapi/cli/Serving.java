@@ -1,6 +1,7 @@
 package io.mlapi.cli;
 
 import io.mlapi.data.DatasetReader;
+import io.mlapi.grpc.GrpcServer;
 import io.mlapi.data.Split;
 import io.mlapi.inference.InferenceService;
 import io.mlapi.metrics.Metrics;
@@ -13,6 +14,7 @@ import io.mlapi.repository.ModelLoader;
 import io.mlapi.repository.ModelRepository;
 import io.mlapi.repository.ModelSource;
 import io.mlapi.repository.ModelStatus;
+import io.mlapi.repository.RenamedModelSource;
 import io.mlapi.repository.RepositoryDirectory;
 import io.mlapi.repository.RepositoryState;
 import io.mlapi.repository.SingleModelDirectory;
@@ -24,6 +26,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -44,6 +47,8 @@ import java.util.logging.Logger;
  */
 final class Serving {
   static final String DEFAULT_MODEL = "iris";
+  /** How often a gRPC health watch looks at readiness again. */
+  private static final Duration HEALTH_WATCH_INTERVAL = Duration.ofSeconds(1);
   private static final Logger LOG = Logger.getLogger(Serving.class.getName());
 
   private final ServeSettings settings;
@@ -65,7 +70,13 @@ final class Serving {
     Path single = settings.singleModel(DEFAULT_MODEL);
     ModelSource source = settings.repository() != null ? new RepositoryDirectory(settings.repository())
         : new SingleModelDirectory(single);
-    ModelRepository repository = new ModelRepository(source, ModelLoader.trained(), settings.policies(), metrics,
+    ModelLoader loader = ModelLoader.trained();
+    if (settings.modelName() != null) {
+      RenamedModelSource renamed = new RenamedModelSource(source, settings.modelName());
+      source = renamed;
+      loader = renamed.loader(loader);
+    }
+    ModelRepository repository = new ModelRepository(source, loader, settings.policies(), metrics,
         settings.defaultModel());
     metrics.watch(repository::state);
     // The models load (or the first one trains) while the server starts: the two share nothing,
@@ -81,22 +92,35 @@ final class Serving {
       }
       repository.poll();
     });
-    MlapiServer server = MlapiServer.start(settings.server(),
-        new InferenceService(repository, metrics, settings.server().maxRows()), metrics, out, clock);
+    InferenceService core = new InferenceService(repository, metrics, settings.server().maxRows());
+    MlapiServer server = MlapiServer.start(settings.server(), core, metrics, out, clock);
+    GrpcServer grpc;
+    try {
+      grpc = GrpcServer.start(settings.server().host(), settings.grpcPort(), settings.server().maxRequestBytes(), core,
+          metrics, HEALTH_WATCH_INTERVAL);
+    } catch (UncheckedIOException e) {
+      server.close();
+      return fail(ExitCodes.FAILURE, e.getMessage() + "; choose another port with --grpc-port (0 picks a free one)");
+    }
     ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "mlapi-repository-poll");
       thread.setDaemon(true);
       return thread;
     });
-    stopOnSignals(server, poller);
+    Runnable stop = () -> {
+      server.close();
+      grpc.close();
+    };
+    stopOnSignals(server, grpc, poller);
     out.printf("mlapi listening on http://%s:%d%n", settings.server().host(), server.port());
+    out.printf("mlapi gRPC listening on %s:%d%n", settings.server().host(), grpc.port());
     out.flush();
 
     try {
       firstLoad.join();
     } catch (CompletionException e) {
       if (e.getCause() instanceof UncheckedIOException || e.getCause() instanceof IllegalArgumentException) {
-        server.close();
+        stop.run();
         return fail(ExitCodes.FAILURE, e.getCause().getMessage());
       }
       throw e;
@@ -104,12 +128,16 @@ final class Serving {
     RepositoryState state = repository.state();
     String defaultModel = settings.defaultModel();
     if (defaultModel != null && !state.models().containsKey(defaultModel)) {
-      server.close();
+      stop.run();
       return fail(ExitCodes.BAD_INPUT, "--default-model " + defaultModel + ": there is no such model in " + source
           + " (models: " + (state.models().isEmpty() ? "none" : String.join(", ", state.models().keySet())) + ")");
     }
+    if (settings.modelName() != null && !state.started()) {
+      stop.run();
+      return fail(ExitCodes.BAD_INPUT, String.join("; ", repository.problems()));
+    }
     if (settings.repository() == null && !state.ready()) {
-      server.close();
+      stop.run();
       return fail(ExitCodes.FAILURE, String.join("; ", repository.problems()));
     }
     report(state, source, repository.problems());
@@ -130,19 +158,24 @@ final class Serving {
    * SIGINT (Ctrl-C), or SIGTERM where it cannot be handled, stops at once, still letting
    * requests in flight finish.
    */
-  private void stopOnSignals(MlapiServer server, ScheduledExecutorService poller) {
+  private void stopOnSignals(MlapiServer server, GrpcServer grpc, ScheduledExecutorService poller) {
     AtomicBoolean terminating = new AtomicBoolean();
     boolean handled = TerminationSignal.onTerm(() -> {
       if (terminating.getAndSet(true)) {
         return;
       }
+      long start = System.nanoTime();
       poller.shutdownNow();
       try {
-        server.drainAndStop();
+        grpc.startDraining();
+        server.drainAndStop(grpc::shutdown); // both stop taking requests when the drain delay is over
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         server.close();
       } finally {
+        Duration left = settings.server().gracePeriod().minusNanos(System.nanoTime() - start);
+        grpc.shutdown();
+        grpc.awaitTermination(left.isNegative() ? Duration.ZERO : left);
         stopped.countDown();
       }
     });
@@ -152,6 +185,7 @@ final class Serving {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       poller.shutdownNow();
       server.close();
+      grpc.close();
       stopped.countDown();
     }, "mlapi-shutdown"));
   }

@@ -121,9 +121,18 @@ public final class MlapiServer implements AutoCloseable {
    * finish, and the server stops, all within the grace period.
    */
   public void drainAndStop() throws InterruptedException {
+    drainAndStop(() -> {});
+  }
+
+  /**
+   * {@link #drainAndStop()}, running {@code drained} when the drain delay is over, just before the
+   * server stops listening: so another server (gRPC) stops taking requests at the same moment.
+   */
+  public void drainAndStop(Runnable drained) throws InterruptedException {
     long start = System.nanoTime();
     startDraining();
     Thread.sleep(config.drainDelay());
+    drained.run();
     close();
     LOG.info("stopped " + (System.nanoTime() - start) / 1_000_000 + " ms after the stop signal");
   }
