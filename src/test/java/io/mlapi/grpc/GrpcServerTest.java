@@ -204,22 +204,22 @@ class GrpcServerTest {
     return response.getOutputs(output).getContents().getInt64ContentsList();
   }
 
-  private Status.Code codeOf(Runnable call) {
+  /** The status a call fails with. */
+  private static StatusRuntimeException failing(Runnable call) {
     try {
       call.run();
-    } catch (StatusRuntimeException e) {
-      return e.getStatus().getCode();
-    }
-    throw new AssertionError("the call succeeded");
-  }
-
-  private StatusRuntimeException failure(ModelInferRequest request) {
-    try {
-      stub.modelInfer(request);
     } catch (StatusRuntimeException e) {
       return e;
     }
     throw new AssertionError("the call succeeded");
+  }
+
+  private static Status.Code codeOf(Runnable call) {
+    return failing(call).getStatus().getCode();
+  }
+
+  private StatusRuntimeException failure(ModelInferRequest request) {
+    return failing(() -> stub.modelInfer(request));
   }
 
   private String metricsText() throws IOException {
@@ -569,7 +569,7 @@ class GrpcServerTest {
         HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(other);
         assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus())
             .isEqualTo(ServingStatus.NOT_SERVING);
-        StatusRuntimeException loading = assertThrowsStatus(() -> GRPCInferenceServiceGrpc.newBlockingStub(other)
+        StatusRuntimeException loading = failing(() -> GRPCInferenceServiceGrpc.newBlockingStub(other)
             .modelInfer(infer("iris").addInputs(fp32("x", 1, 1, 2, 3, 4)).build()));
         assertThat(loading.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
         assertThat(loading.getStatus().getDescription())
@@ -582,15 +582,6 @@ class GrpcServerTest {
         other.shutdownNow();
       }
     }
-  }
-
-  private static StatusRuntimeException assertThrowsStatus(Runnable call) {
-    try {
-      call.run();
-    } catch (StatusRuntimeException e) {
-      return e;
-    }
-    throw new AssertionError("the call succeeded");
   }
 
   @Test
