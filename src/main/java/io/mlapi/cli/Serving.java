@@ -184,8 +184,9 @@ final class Serving {
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       poller.shutdownNow();
+      grpc.shutdown(); // both stop taking requests; those in flight finish
       server.close();
-      grpc.close();
+      grpc.awaitTermination(settings.server().gracePeriod());
       stopped.countDown();
     }, "mlapi-shutdown"));
   }
