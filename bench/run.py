@@ -13,6 +13,10 @@ Phases, each on loopback with fixed ports 5301-5305:
   batch    ./mlapi predict vs scikit-learn's SVC.predict on the same 1,000,000 rows and model
   startup  process start to the first successful GET /score, a new JVM each time: once without the
            launcher's class cache (AOT cache on JDK 25+, which that start writes), then five times with it
+  protocols  one mlapi, the Open Inference Protocol three ways at 16 and 64 concurrent requests: V2 REST
+           JSON with wrk (16 and 64 connections) vs gRPC ModelInfer with h2load (a pre-encoded
+           message; 2 connections with 8 and 32 streams each, as gRPC clients multiplex), 1 row and
+           100 rows; and 1,000 rows as REST JSON vs the binary tensor extension (wrk), in rows/s
 Results go to bench/results/latest.json, then bench/report.py renders docs/performance.md's
 generated section and docs/performance.png.
 """
@@ -39,7 +43,7 @@ JAVA = Path(os.environ.get("JAVA_HOME", "/usr")) / "bin" / "java"
 JAR = ROOT / "target" / "mlapi.jar"
 MLAPI = str(ROOT / "mlapi")  # the launcher, with the JVM options users get
 PYTHON = "/usr/bin/python3"
-PORTS = {"mlapi": 5301, "flask": 5302, "gunicorn": 5303, "nginx": 5304, "startup": 5305}
+PORTS = {"mlapi": 5301, "flask": 5302, "gunicorn": 5303, "nginx": 5304, "startup": 5305, "grpc": 5306}
 ONE_ROW = '{"instances": [[6.1, 2.8, 4.7, 1.2]]}'
 V2_ONE_ROW = ('{"inputs": [{"name": "input-0", "shape": [1, 4], "datatype": "FP64", '
               '"data": [6.1, 2.8, 4.7, 1.2]}]}')
@@ -137,10 +141,13 @@ def children(pid):
         return []
 
 
-def get(port, path, method="GET", body=None, timeout=5):
+def get(port, path, method="GET", body=None, header=None, timeout=5):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         headers = {"Content-Type": "application/json"} if body else {}
+        if header:
+            name, value = header.split(":", 1)
+            headers[name] = value.strip()
         connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
         return response.status, response.read()
@@ -163,11 +170,14 @@ def wait_ready(server, port, path="/score", timeout=120):
     raise SystemExit("%s was not ready on port %d within %d s" % (server.name, port, timeout))
 
 
-def wrk(url, connections, seconds, method="GET", body=None):
-    env = {"BENCH_METHOD": method, "BENCH_BODY": ""}
+def wrk(url, connections, seconds, method="GET", body=None, header=None):
+    env = {"BENCH_METHOD": method, "BENCH_BODY": "", "BENCH_HEADER": header or ""}
     if body is not None:
         body_file = WORK / "body.json"
-        body_file.write_text(body)
+        if isinstance(body, bytes):
+            body_file.write_bytes(body)
+        else:
+            body_file.write_text(body)
         env["BENCH_BODY"] = str(body_file)
     args = ["wrk", "-t2", "-c%d" % connections, "-d%ds" % seconds, "--timeout", "10s",
             "-s", str(BENCH / "wrk-json.lua"), url]
@@ -179,19 +189,19 @@ def wrk(url, connections, seconds, method="GET", body=None):
     return data
 
 
-def load_test(results, server, endpoint, port, path, settings, method="GET", body=None):
+def load_test(results, server, endpoint, port, path, settings, method="GET", body=None, header=None):
     """wrk at each connection count, `repeats` times; keeps every run, the median one marked."""
-    status, _ = get(port, path, method, body)
+    status, _ = get(port, path, method, body, header)
     if status != 200:
         raise SystemExit("%s %s answered %d before the load test" % (server, path, status))
     url = "http://127.0.0.1:%d%s" % (port, path)
     log("%s %s: warm-up %d s" % (server, endpoint, settings["warmup"]))
-    wrk(url, 16, settings["warmup"], method, body)
+    wrk(url, 16, settings["warmup"], method, body, header)
     for connections in settings["connections"]:
         repeats = []
         for attempt in range(settings["repeats"]):
             load = load_now()
-            run = wrk(url, connections, settings["seconds"], method, body)
+            run = wrk(url, connections, settings["seconds"], method, body, header)
             run.update(server=server, endpoint=endpoint, connections=connections, load_before=load, median=False)
             log("%s %s c=%d: %.0f req/s, p50 %.2f ms, p99 %.2f ms, errors %s, cpu share before %.2f" % (
                 server, endpoint, connections, run["rps"], run["latency_us"]["p50"] / 1000,
@@ -220,7 +230,8 @@ def phase_http(settings, report):
     hundred = '{"instances": [%s]}' % ", ".join(["[6.1, 2.8, 4.7, 1.2]"] * 100)
 
     log("mlapi: starting")
-    serve = ["serve", "--host", "127.0.0.1", "--port", str(PORTS["mlapi"]), "--model-dir", str(WORK / "models")]
+    serve = ["serve", "--host", "127.0.0.1", "--port", str(PORTS["mlapi"]), "--grpc-port", "0",
+             "--model-dir", str(WORK / "models")]
     mlapi = Server("mlapi", [MLAPI] + serve)
     try:
         wait_ready(mlapi, PORTS["mlapi"])
@@ -326,7 +337,8 @@ def phase_batch(settings, report):
 def phase_startup(settings, report):
     times = []
     report["load_before"] = load_now()
-    args = [MLAPI, "serve", "--host", "127.0.0.1", "--port", str(PORTS["startup"]), "--model-dir", str(WORK / "models")]
+    args = [MLAPI, "serve", "--host", "127.0.0.1", "--port", str(PORTS["startup"]), "--grpc-port", "0",
+            "--model-dir", str(WORK / "models")]
     for cache in (ROOT / "target" / "mlapi-serve.aot", ROOT / "target" / "mlapi-serve.jsa"):
         if cache.exists():
             cache.unlink()  # the first start writes the launcher's class cache; the next ones use it
@@ -352,6 +364,157 @@ def phase_startup(settings, report):
                   load_after=load_now())
 
 
+def v2_rows(rows, datatype="FP64"):
+    values = ", ".join(["6.1, 2.8, 4.7, 1.2"] * rows)
+    return ('{"inputs": [{"name": "input-0", "shape": [%d, 4], "datatype": "%s", "data": [%s]}]}'
+            % (rows, datatype, values))
+
+
+def v2_binary(rows):
+    """A V2 request with the binary tensor extension, as Triton's client sends it: the JSON, then the
+    rows as little-endian FP64; the prediction asked back in binary too. Returns (body, header)."""
+    import struct
+    header = ('{"inputs": [{"name": "input-0", "shape": [%d, 4], "datatype": "FP64", "parameters": '
+              '{"binary_data_size": %d}}], "parameters": {"binary_data_output": true}}' % (rows, rows * 32)).encode()
+    data = struct.pack("<%dd" % (rows * 4), *([6.1, 2.8, 4.7, 1.2] * rows))
+    return header + data, "Inference-Header-Content-Length: %d" % len(header)
+
+
+def grpc_messages(rows_list):
+    """gRPC ModelInfer requests (typed FP64 contents, as KServe's client sends them), framed as on
+    the wire (a 0 byte, a 4-byte big-endian length, the message), from stubs generated here."""
+    import struct
+    stubs = WORK / "grpc-python"
+    stubs.mkdir(parents=True, exist_ok=True)
+    subprocess.run([PYTHON, "-m", "grpc_tools.protoc", "-I", str(ROOT / "src/main/proto"), "--python_out=" + str(stubs),
+                    str(ROOT / "src/main/proto/grpc_predict_v2.proto")], check=True)
+    sys.path.insert(0, str(stubs))
+    import grpc_predict_v2_pb2 as pb
+    files = {}
+    for rows in rows_list:
+        request = pb.ModelInferRequest(model_name="iris")
+        tensor = request.inputs.add(name="input-0", datatype="FP64", shape=[rows, 4])
+        tensor.contents.fp64_contents.extend([6.1, 2.8, 4.7, 1.2] * rows)
+        message = request.SerializeToString()
+        path = WORK / ("grpc-%d.bin" % rows)
+        path.write_bytes(b"\x00" + struct.pack(">I", len(message)) + message)
+        files[rows] = path
+    return files
+
+
+def grpc_calls(port):
+    """ModelInfer calls the server counted, by status: h2load sees HTTP/2 200 for every gRPC call,
+    so the gRPC status comes from the server's metrics."""
+    _, text = get(port, "/metrics")
+    counts = {}
+    for line in text.decode().splitlines():
+        if line.startswith("mlapi_requests_total{") and "ModelInfer" in line:
+            status = re.search(r'status="([^"]+)"', line).group(1)
+            counts[status] = counts.get(status, 0) + float(line.rsplit(" ", 1)[1])
+    return counts
+
+
+def h2load(url, message, concurrent, seconds):
+    """`concurrent` calls in flight as gRPC clients make them: over few connections (two, one per
+    h2load thread), many streams each."""
+    args = ["h2load", "-t2", "-c2", "-m%d" % (concurrent // 2), "-D", str(seconds), "-d", str(message),
+            "-H", "content-type: application/grpc", "-H", "te: trailers", url]
+    result = subprocess.run(args, capture_output=True, text=True, check=True)
+    rps = float(re.search(r"finished in [0-9.]+m?s, ([0-9.]+) req/s", result.stdout).group(1))
+    done = re.search(r"requests: (\d+) total, \d+ started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored",
+                     result.stdout)
+    latency = re.search(r"time for request:\s+(\S+)\s+(\S+)\s+(\S+)", result.stdout)
+
+    def ms(text):
+        return float(text[:-2]) if text.endswith("ms") else float(text[:-2]) / 1000 if text.endswith("us") \
+            else float(text[:-1]) * 1000
+
+    return {"rps": rps, "requests": int(done.group(2)), "failed": int(done.group(4)) + int(done.group(5)),
+            "latency_ms": {"min": ms(latency.group(1)), "max": ms(latency.group(2)), "mean": ms(latency.group(3))},
+            "command": " ".join(args)}
+
+
+def process_cpu_s(pid):
+    """User and system CPU time of a process so far, in seconds (its threads included)."""
+    fields = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def phase_protocols(settings, report):
+    """REST JSON vs gRPC (1 and 100 rows), and REST JSON vs the binary extension (1,000 rows), one
+    server. Besides req/s (which depends on the load generator sharing the cores), each run records
+    the server's own CPU time per request, which does not."""
+    runs = []
+    messages = grpc_messages([1, 100])
+    args = [MLAPI, "serve", "--host", "127.0.0.1", "--port", str(PORTS["mlapi"]), "--grpc-port", str(PORTS["grpc"]),
+            "--model-dir", str(WORK / "models")]
+    server = Server("mlapi-protocols", args)
+    port = PORTS["mlapi"]
+    rest_url = "http://127.0.0.1:%d/v2/models/iris/infer" % port
+    grpc_url = "http://127.0.0.1:%d/inference.GRPCInferenceService/ModelInfer" % PORTS["grpc"]
+
+    def measure(endpoint, rows, tool, once):
+        log("mlapi %s: warm-up %d s" % (endpoint, settings["warmup"]))
+        once(16, settings["warmup"])
+        for connections in settings["connections"]:
+            repeats = []
+            for attempt in range(settings["repeats"]):
+                load = load_now()
+                cpu = process_cpu_s(server.process.pid)
+                run = once(connections, settings["seconds"])
+                run.update(server="mlapi", endpoint=endpoint, rows=rows, tool=tool, connections=connections,
+                           load_before=load, median=False,
+                           server_cpu_us_per_request=(process_cpu_s(server.process.pid) - cpu) * 1e6
+                           / max(1, run["requests"]))
+                log("mlapi %s c=%d: %.0f req/s (%.0f rows/s), server CPU %.1f us/request, cpu share before %.2f" % (
+                    endpoint, connections, run["rps"], run["rps"] * rows, run["server_cpu_us_per_request"],
+                    load["cpu_share"]))
+                repeats.append(run)
+            sorted(repeats, key=lambda r: r["rps"])[len(repeats) // 2]["median"] = True
+            runs.extend(repeats)
+
+    def rest(body, header=None):
+        status, _ = get(port, "/v2/models/iris/infer", "POST", body, header)
+        if status != 200:
+            raise SystemExit("mlapi answered %d to a V2 request before the load test" % status)
+        return lambda connections, seconds: wrk(rest_url, connections, seconds, "POST", body, header)
+
+    try:
+        wait_ready(server, port)
+        report["command"] = " ".join(args)
+        for rows in (1, 100):
+            label = "%d row%s" % (rows, "" if rows == 1 else "s")
+            measure("V2 REST JSON " + label, rows, "wrk", rest(v2_rows(rows)))
+            before = grpc_calls(port)
+            measure("gRPC ModelInfer " + label, rows, "h2load",
+                    lambda connections, seconds, m=messages[rows]: h2load(grpc_url, m, connections, seconds))
+            after = grpc_calls(port)
+            report.setdefault("grpc_statuses", {})[label] = {
+                status: after.get(status, 0) - before.get(status, 0) for status in after}
+        measure("V2 REST JSON 1000 rows", 1000, "wrk", rest(v2_rows(1000)))
+        measure("V2 REST binary 1000 rows", 1000, "wrk", rest(*v2_binary(1000)))
+    finally:
+        server.stop()
+    report["runs"] = runs
+    summary = {}
+    for connections in settings["connections"]:
+        def median(endpoint):
+            return next(r for r in runs if r["endpoint"] == endpoint and r["connections"] == connections and r["median"])
+        grpc_one, rest_one = median("gRPC ModelInfer 1 row"), median("V2 REST JSON 1 row")
+        json_k, binary_k = median("V2 REST JSON 1000 rows"), median("V2 REST binary 1000 rows")
+        summary[str(connections)] = {
+            "grpc_over_rest_1_row": grpc_one["rps"] / rest_one["rps"],
+            "binary_over_json_1000_rows": binary_k["rps"] / json_k["rps"],
+            "server_cpu_us_per_request": {"grpc_1_row": grpc_one["server_cpu_us_per_request"],
+                                          "rest_1_row": rest_one["server_cpu_us_per_request"],
+                                          "json_1000_rows": json_k["server_cpu_us_per_request"],
+                                          "binary_1000_rows": binary_k["server_cpu_us_per_request"]}}
+        log("c=%d: gRPC 1 row %.0f vs REST 1 row %.0f req/s (%.2f x, target >= 1); binary 1000 rows %.0f vs JSON "
+            "%.0f rows/s (%.2f x, target >= 2)" % (connections, grpc_one["rps"], rest_one["rps"],
+                                                   grpc_one["rps"] / rest_one["rps"], binary_k["rps"] * 1000,
+                                                   json_k["rps"] * 1000, binary_k["rps"] / json_k["rps"]))
+    report["summary"] = summary
+
 def prepare():
     WORK.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(WORK / "models", ignore_errors=True)
@@ -365,7 +528,7 @@ def prepare():
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a smoke run: short durations, fewer rows")
-    parser.add_argument("--phases", default="http,jmh,batch,startup", help="comma-separated subset to run")
+    parser.add_argument("--phases", default="http,jmh,batch,startup,protocols", help="comma-separated subset to run")
     args = parser.parse_args()
     settings = {"warmup": 5, "seconds": 10, "connections": [16, 64], "repeats": 3, "rows": 1_000_000, "starts": 5,
                 "jmh": []}
@@ -377,7 +540,8 @@ def main():
     results = json.loads(RESULTS.read_text()) if args.phases != parser.get_default("phases") and RESULTS.exists() else {}
     results.update({"date": datetime.date.today().isoformat(), "quick": args.quick, "settings": settings,
                     "machine": machine(), "load_start": load_now()})
-    phases = {"http": phase_http, "jmh": phase_jmh, "batch": phase_batch, "startup": phase_startup}
+    phases = {"http": phase_http, "jmh": phase_jmh, "batch": phase_batch, "startup": phase_startup,
+              "protocols": phase_protocols}
     for name in args.phases.split(","):
         results[name] = {}
         phases[name](settings, results[name])

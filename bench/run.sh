@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # mlapi's benchmarks side by side, in one command (not part of ./mvnw -B verify):
-#   bench/run.sh [--quick] [--phases http,jmh,batch,startup]
+#   bench/run.sh [--quick] [--phases http,jmh,batch,startup,protocols]
 # Installs the Debian packages they need, builds target/mlapi.jar, runs bench/run.py (results in
 # bench/results/latest.json), then renders docs/performance.md's tables and docs/performance.png.
 set -euo pipefail
@@ -10,7 +10,8 @@ cd "$root"
 . scripts/java-home.sh
 
 packages=(wrk nginx-light python3-flask python3-flask-restful python3-sklearn python3-joblib python3-pandas
-  gunicorn python3-matplotlib curl)
+  gunicorn python3-matplotlib curl
+  nghttp2-client python3-grpc-tools)  # h2load for gRPC, and the stubs that encode its message
 scripts/apt-install "${packages[@]}"
 
 ./mvnw -q -B -DskipTests -Djacoco.skip=true package >&2

@@ -24,12 +24,14 @@ import java.util.regex.Pattern;
  */
 public final class MlapiProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("mlapi listening on http://[^:]+:(\\d+)");
+  private static final Pattern GRPC_LISTENING = Pattern.compile("mlapi gRPC listening on [^ ]+:(\\d+)");
   private static final Path PROJECT = Path.of(System.getProperty("user.dir"));
 
   private final Process process;
   private final List<String> out = Collections.synchronizedList(new ArrayList<>());
   private final List<String> err = Collections.synchronizedList(new ArrayList<>());
   private final CompletableFuture<Integer> port = new CompletableFuture<>();
+  private final CompletableFuture<Integer> grpcPort = new CompletableFuture<>();
   private final List<Thread> pumps = new ArrayList<>();
 
   private MlapiProcess(Process process) {
@@ -61,6 +63,8 @@ public final class MlapiProcess implements AutoCloseable {
     command.add(PROJECT.resolve("mlapi").toString());
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
+    // gRPC on a free port unless a test says otherwise: the default (8081) would collide between tests.
+    builder.environment().put("GRPC_PORT", "0");
     builder.environment().putAll(env);
     if (testOptions) {
       // Always set, even empty: the launcher's own options would share one class cache in target/
@@ -98,12 +102,17 @@ public final class MlapiProcess implements AutoCloseable {
           if (findPort && listening.find()) {
             port.complete(Integer.parseInt(listening.group(1)));
           }
+          Matcher grpcListening = GRPC_LISTENING.matcher(line);
+          if (findPort && grpcListening.find()) {
+            grpcPort.complete(Integer.parseInt(grpcListening.group(1)));
+          }
         }
       } catch (IOException e) {
         // the process ended
       }
       if (findPort) {
         port.completeExceptionally(new IllegalStateException("mlapi ended without listening"));
+        grpcPort.completeExceptionally(new IllegalStateException("mlapi ended without listening for gRPC"));
       }
     }));
   }
@@ -114,6 +123,15 @@ public final class MlapiProcess implements AutoCloseable {
       return port.get(2, TimeUnit.MINUTES);
     } catch (Exception e) {
       throw new IllegalStateException("no port from mlapi: " + this, e);
+    }
+  }
+
+  /** The port from "mlapi gRPC listening on ...", waiting for it to appear. */
+  public int grpcPort() {
+    try {
+      return grpcPort.get(2, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      throw new IllegalStateException("no gRPC port from mlapi: " + this, e);
     }
   }
 

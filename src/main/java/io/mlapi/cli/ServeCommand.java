@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
             + "the tutorial's Iris model, trained first. The default model (/score, /predict) is --default-model, else "
             + "the one at --model-file, else the only one, else the one trained last.",
         "%nWhat: the tutorial's /score and /predict, KServe V1 (/v1/...), the Open Inference Protocol V2 (/v2/...), "
-            + "/metrics, /openapi.json, /healthz, /readyz and a web console at /. SIGTERM drains, then exits 0."})
+            + "/metrics, /openapi.json, /healthz, /readyz and a web console at /; and the Open Inference Protocol over gRPC on "
+            + "--grpc-port. SIGTERM drains, then exits 0."})
 final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
   private final Clock clock;
@@ -46,6 +47,16 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--host", paramLabel = "HOST", defaultValue = "${env:HOST:-0.0.0.0}",
       description = "Address to listen on (env HOST; default: ${DEFAULT-VALUE}).")
   String host;
+
+  @Option(names = "--grpc-port", paramLabel = "PORT", defaultValue = "${env:GRPC_PORT:-8081}",
+      description = "TCP port of the Open Inference Protocol over gRPC; 0 picks a free one (env GRPC_PORT; "
+          + "default: ${DEFAULT-VALUE}, as KServe's runtimes).")
+  int grpcPort;
+
+  @Option(names = "--model-name", paramLabel = "NAME", defaultValue = "${env:MODEL_NAME}",
+      description = "Serve the single model under this name, whatever name it was trained under, as KServe's "
+          + "runtimes serve an InferenceService's model (env MODEL_NAME).")
+  String modelName;
 
   @Mixin
   ModelLocation location;
@@ -127,10 +138,17 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       if (defaultModel != null) {
         ModelTrainer.requireName(defaultModel);
       }
+      if (modelName != null) {
+        ModelTrainer.requireName(modelName);
+      }
+      if (grpcPort < 0 || grpcPort > 65535 || (grpcPort == port && port != 0)) {
+        throw new IllegalArgumentException("--grpc-port must be between 0 and 65535 and differ from --port, got "
+            + grpcPort);
+      }
       ServerConfig config = new ServerConfig(host, port, maxRequestBytes, maxRows, requestTimeout, drainDelay,
           gracePeriod, adminToken, accessLog.equals("json"));
       return new ServeSettings(config, location.repository, location.modelDir, location.modelFile(), defaultModel,
-          VersionPolicies.parse(versionPolicies), pollInterval);
+          VersionPolicies.parse(versionPolicies), pollInterval, grpcPort, modelName);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }

@@ -17,6 +17,8 @@ import java.time.Duration;
  *     models' source choose
  * @param policies which versions of each model are served
  * @param pollInterval how often the models are checked for new versions; zero turns that off
+ * @param grpcPort the gRPC server's port; 0 picks a free one
+ * @param modelName the name to serve the single model under, or {@code null} for its own
  */
 record ServeSettings(ServerConfig server, Path repository, Path modelDir, String modelFile, String defaultModel,
-    VersionPolicies policies, Duration pollInterval) {}
+    VersionPolicies policies, Duration pollInterval, int grpcPort, String modelName) {}

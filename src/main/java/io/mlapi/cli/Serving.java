@@ -1,6 +1,7 @@
 package io.mlapi.cli;
 
 import io.mlapi.data.DatasetReader;
+import io.mlapi.grpc.GrpcServer;
 import io.mlapi.data.Split;
 import io.mlapi.inference.InferenceService;
 import io.mlapi.metrics.Metrics;
@@ -13,6 +14,7 @@ import io.mlapi.repository.ModelLoader;
 import io.mlapi.repository.ModelRepository;
 import io.mlapi.repository.ModelSource;
 import io.mlapi.repository.ModelStatus;
+import io.mlapi.repository.RenamedModelSource;
 import io.mlapi.repository.RepositoryDirectory;
 import io.mlapi.repository.RepositoryState;
 import io.mlapi.repository.SingleModelDirectory;
@@ -24,6 +26,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -44,6 +47,9 @@ import java.util.logging.Logger;
  */
 final class Serving {
   static final String DEFAULT_MODEL = "iris";
+  /** How often a gRPC health watch looks at readiness again. */
+  private static final Duration HEALTH_WATCH_INTERVAL = Duration.ofSeconds(1);
+  private static final String GRPC_PORT_OPTION = "--grpc-port (or GRPC_PORT; 0 picks a free one)";
   private static final Logger LOG = Logger.getLogger(Serving.class.getName());
 
   private final ServeSettings settings;
@@ -68,15 +74,23 @@ final class Serving {
    */
   int run() throws InterruptedException {
     MlapiServer.checkCanListen(settings.server());
+    MlapiServer.checkCanListen(settings.server().host(), settings.grpcPort(), GRPC_PORT_OPTION);
     Metrics metrics = new Metrics();
-    ModelSource source;
+    ModelSource directory;
     if (settings.repository() != null) {
       requireRepository(settings.repository());
-      source = new RepositoryDirectory(settings.repository());
+      directory = new RepositoryDirectory(settings.repository());
     } else {
-      source = new SingleModelDirectory(settings.modelDir(), settings.modelFile());
+      directory = new SingleModelDirectory(settings.modelDir(), settings.modelFile());
     }
-    ModelRepository repository = new ModelRepository(source, ModelLoader.trained(), settings.policies(), metrics,
+    ModelSource source = directory;
+    ModelLoader loader = ModelLoader.trained();
+    if (settings.modelName() != null) {
+      RenamedModelSource renamed = new RenamedModelSource(source, settings.modelName());
+      source = renamed;
+      loader = renamed.loader(loader);
+    }
+    ModelRepository repository = new ModelRepository(source, loader, settings.policies(), metrics,
         settings.defaultModel());
     metrics.watch(repository::state);
     // The models load (or the first one trains) while the server starts: the two share nothing,
@@ -86,43 +100,60 @@ final class Serving {
       if (settings.repository() != null) {
         trainIntoEmptyRepository(settings.repository());
       } else {
-        trainIntoEmptyModelDirectory(source);
+        trainIntoEmptyModelDirectory(directory);
       }
       repository.poll();
     });
-    MlapiServer server = MlapiServer.start(settings.server(),
-        new InferenceService(repository, metrics, settings.server().maxRows()), metrics, out, clock);
+    InferenceService core = new InferenceService(repository, metrics, settings.server().maxRows());
+    MlapiServer server = MlapiServer.start(settings.server(), core, metrics, out, clock);
+    GrpcServer grpc;
+    try {
+      grpc = GrpcServer.start(settings.server().host(), settings.grpcPort(), settings.server().maxRequestBytes(), core,
+          metrics, HEALTH_WATCH_INTERVAL);
+    } catch (UncheckedIOException e) { // taken since the check above
+      server.close();
+      throw MlapiServer.cannotListen(settings.server().host(), settings.grpcPort(), GRPC_PORT_OPTION, e.getCause());
+    }
     ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "mlapi-repository-poll");
       thread.setDaemon(true);
       return thread;
     });
-    stopOnSignals(server, poller);
+    Runnable stop = () -> {
+      server.close();
+      grpc.close();
+    };
+    stopOnSignals(server, grpc, poller);
     out.printf("mlapi listening on http://%s:%d%n", settings.server().host(), server.port());
+    out.printf("mlapi gRPC listening on %s:%d%n", settings.server().host(), grpc.port());
     out.flush();
 
     try {
       firstLoad.join();
     } catch (CompletionException e) {
-      server.close();
+      stop.run();
       throw e.getCause() instanceof RuntimeException cause ? cause : e;
     }
     RepositoryState state = repository.state();
     String defaultModel = settings.defaultModel();
     if (defaultModel != null && !state.models().containsKey(defaultModel)) {
-      server.close();
+      stop.run();
       return fail(ExitCodes.BAD_INPUT, "--default-model " + defaultModel + ": there is no such model in " + source
           + " (models: " + modelNames(state) + ")");
     }
     if (settings.repository() == null && defaultModel == null && settings.modelFile() != null
         && state.defaultModel() == null) {
-      server.close();
+      stop.run();
       return fail(ExitCodes.BAD_INPUT, "--model-file (MODEL_FILE) " + settings.modelFile() + ": there is no model at "
           + settings.modelDir().resolve(settings.modelFile()) + " (models in " + settings.modelDir() + ": "
           + modelNames(state) + ")");
     }
+    if (settings.modelName() != null && !state.started()) {
+      stop.run();
+      return fail(ExitCodes.BAD_INPUT, String.join("; ", repository.problems()));
+    }
     if (settings.repository() == null && !state.ready()) {
-      server.close();
+      stop.run();
       return fail(ExitCodes.BAD_INPUT, String.join("; ", repository.problems()));
     }
     report(state, source, repository.problems());
@@ -155,19 +186,24 @@ final class Serving {
    * SIGINT (Ctrl-C), or SIGTERM where it cannot be handled, stops at once, still letting
    * requests in flight finish.
    */
-  private void stopOnSignals(MlapiServer server, ScheduledExecutorService poller) {
+  private void stopOnSignals(MlapiServer server, GrpcServer grpc, ScheduledExecutorService poller) {
     AtomicBoolean terminating = new AtomicBoolean();
     boolean handled = TerminationSignal.onTerm(() -> {
       if (terminating.getAndSet(true)) {
         return;
       }
+      long start = System.nanoTime();
       poller.shutdownNow();
       try {
-        server.drainAndStop();
+        grpc.startDraining();
+        server.drainAndStop(grpc::shutdown); // both stop taking requests when the drain delay is over
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         server.close();
       } finally {
+        Duration left = settings.server().gracePeriod().minusNanos(System.nanoTime() - start);
+        grpc.shutdown();
+        grpc.awaitTermination(left.isNegative() ? Duration.ZERO : left);
         stopped.countDown();
       }
     });
@@ -176,7 +212,9 @@ final class Serving {
     }
     Runnable stop = () -> {
       poller.shutdownNow();
+      grpc.shutdown(); // both stop taking requests; those in flight finish
       server.close();
+      grpc.awaitTermination(settings.server().gracePeriod());
       stopped.countDown();
     };
     try {

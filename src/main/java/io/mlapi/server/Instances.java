@@ -8,7 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The {@code "instances"} list of the tutorial's {@code /predict} and of KServe V1: rows as lists
+ * The {@code "instances"} (or {@code "inputs"}) list of the tutorial's {@code /predict} and of KServe V1: rows as lists
  * of numbers in feature order, or as objects of feature name to number. This class only reads
  * JSON types; the checks against the model are the core's ({@link InferenceService}).
  */
@@ -16,10 +16,16 @@ final class Instances {
   private Instances() {}
 
   static double[][] parse(JsonNode body, Model model, InferenceService core) {
-    JsonNode instances = body.get("instances");
+    if (body.has("instances") && body.has("inputs")) {
+      throw InferenceException.invalidInput("the body has both \"instances\" and \"inputs\"; send the rows in one "
+          + "of them");
+    }
+    // KServe's V1 protocol takes the rows as "instances" or as "inputs", the same way.
+    String field = body.has("inputs") ? "inputs" : "instances";
+    JsonNode instances = body.get(field);
     if (instances == null || !instances.isArray()) {
       throw InferenceException.invalidInput("the body needs \"instances\": a list of rows, each a list of numbers "
-          + "or an object of feature name to number");
+          + "or an object of feature name to number (KServe's \"inputs\" is taken the same way)");
     }
     core.checkRowCount(instances.size());
     double[][] rows = new double[instances.size()][];
@@ -28,17 +34,17 @@ final class Instances {
       if (row.isArray()) {
         double[] x = new double[row.size()];
         for (int f = 0; f < x.length; f++) {
-          x[f] = number(row.get(f), "instances[" + r + "][" + f + "]");
+          x[f] = number(row.get(f), field + "[" + r + "][" + f + "]");
         }
         rows[r] = x;
       } else if (row.isObject()) {
         Map<String, Double> values = new HashMap<>();
-        for (Map.Entry<String, JsonNode> field : row.properties()) {
-          values.put(field.getKey(), number(field.getValue(), "instances[" + r + "]." + field.getKey()));
+        for (Map.Entry<String, JsonNode> entry : row.properties()) {
+          values.put(entry.getKey(), number(entry.getValue(), field + "[" + r + "]." + entry.getKey()));
         }
         rows[r] = core.namedRow(model, r, values);
       } else {
-        throw InferenceException.invalidInput("instances[" + r + "] must be a list of numbers or an object of "
+        throw InferenceException.invalidInput(field + "[" + r + "] must be a list of numbers or an object of "
             + "feature name to number, got " + describe(row));
       }
     }

@@ -52,12 +52,18 @@ final class JsonBodies {
 
   /** Like {@link #read}, but an empty body is {@code null}: for commands whose body is optional. */
   JsonNode readOptional(Exchange exchange) {
+    JsonContentType.require(exchange.request());
     byte[] body = bytes(exchange);
     if (body.length == 0) {
       return null;
     }
+    return object(body, body.length);
+  }
+
+  /** The first {@code length} bytes of {@code body} as a JSON object: 400 when they are not one. */
+  static JsonNode object(byte[] body, int length) {
     try {
-      JsonNode tree = MAPPER.readTree(body);
+      JsonNode tree = MAPPER.readTree(body, 0, length);
       if (tree == null || !tree.isObject()) {
         throw InferenceException.invalidInput("the request body must be a JSON object");
       }
@@ -81,7 +87,11 @@ final class JsonBodies {
         : "malformed JSON at line " + where.getLineNr() + ", column " + where.getColumnNr() + ": " + reason;
   }
 
-  private byte[] bytes(Exchange exchange) {
+  /**
+   * The request body, whatever it holds: 413 over the limit, 408 late, 400 when it cannot be read.
+   * The one place request bodies are read.
+   */
+  byte[] bytes(Exchange exchange) {
     long declared = exchange.request().headers().contentLength().orElse(-1);
     if (declared > maxBytes) {
       throw tooLarge();

@@ -1,6 +1,7 @@
 package io.mlapi.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mlapi.inference.TensorFields;
 import io.mlapi.model.Datatype;
 import io.mlapi.model.InferenceException;
 import io.mlapi.model.Tensor;
@@ -70,11 +71,21 @@ final class JsonTensors {
   }
 
   /**
-   * {@code inputs[index]} of a request.
+   * What {@code inputs[index]} of a request says of itself, checked: an object with a name, a
+   * datatype and a shape (its elements counted, not yet read).
+   *
+   * @param where {@code inputs[index]}, for messages
+   * @param count how many elements the shape holds
+   */
+  record Header(String where, String name, Datatype datatype, long[] shape, long count) {}
+
+  /**
+   * The header of {@code inputs[index]} of a request, wherever its elements are (JSON's
+   * {@code data}, or the binary data extension's bytes).
    *
    * @throws InferenceException naming the field and what is wrong with it
    */
-  static Tensor input(JsonNode node, int index) {
+  static Header header(JsonNode node, int index) {
     String where = "inputs[" + index + "]";
     if (!node.isObject()) {
       throw InferenceException.invalidInput(where + " must be a tensor object {\"name\", \"shape\", \"datatype\", "
@@ -85,49 +96,50 @@ final class JsonTensors {
       throw InferenceException.invalidInput(where + ".name must be a string, e.g. \"input-0\"");
     }
     String name = nameNode.textValue();
-    Datatype datatype = datatype(node.path("datatype"), where);
+    JsonNode datatypeNode = node.path("datatype");
+    Datatype datatype = TensorFields.datatype(where, name, datatypeNode.textValue(), datatypeNode.isTextual()
+        ? "\"" + InferenceException.abbreviate(datatypeNode.textValue()) + "\"" : Instances.describe(datatypeNode));
     long[] shape = shape(node.path("shape"), where);
-    long count = Tensor.elementCount(shape);
-    if (count < 0) {
-      throw InferenceException.invalidInput(where + ".shape " + Tensor.shapeText(shape) + " holds more than "
-          + Tensor.MAX_ELEMENTS + " elements");
-    }
+    return new Header(where, name, datatype, shape, TensorFields.elements(where, shape));
+  }
+
+  /**
+   * {@code inputs[index]} of a request, its elements in {@code data}.
+   *
+   * @throws InferenceException naming the field and what is wrong with it
+   */
+  static Tensor input(JsonNode node, int index) {
+    Header header = header(node, index);
+    String where = header.where();
+    Datatype datatype = header.datatype();
+    long[] shape = header.shape();
     JsonNode data = node.path("data");
     if (!data.isArray()) {
       throw InferenceException.invalidInput(where + ".data must be a list of values, got " + Instances.describe(data));
     }
     if (datatype == Datatype.FP16) {
-      throw InferenceException.invalidInput(where + ": FP16 tensors are taken in binary form only (the binary "
-          + "data extension, or gRPC's raw_input_contents); send FP32 in JSON");
+      throw TensorFields.fp16OnlyRaw(where, "JSON");
     }
-    JsonNode[] elements = flatten(data, shape, where, count);
-    return new Tensor(name, datatype, shape, values(elements, datatype, where));
+    JsonNode[] elements = flatten(data, shape, where, header.count());
+    return new Tensor(header.name(), datatype, shape, values(elements, datatype, where));
   }
 
-  private static Datatype datatype(JsonNode node, String where) {
-    Datatype datatype = node.isTextual() ? Datatype.named(node.textValue()) : null;
-    if (datatype == null) {
-      throw InferenceException.invalidInput(where + ".datatype must be one of " + String.join(", ",
-          Arrays.stream(Datatype.values()).map(Datatype::name).toList()) + ", got "
-          + (node.isTextual() ? "\"" + InferenceException.abbreviate(node.textValue()) + "\"" : Instances.describe(node)));
-    }
-    return datatype;
-  }
-
+  /** The shape's integers; {@link TensorFields#elements} checks their values. */
   private static long[] shape(JsonNode node, String where) {
-    if (node.isArray() && node.size() <= 16) {
+    if (node.isArray() && node.size() <= TensorFields.MAX_RANK) {
       long[] shape = new long[node.size()];
       boolean valid = true;
       for (int i = 0; i < shape.length && valid; i++) {
         JsonNode dimension = node.get(i);
-        valid = dimension.isIntegralNumber() && dimension.canConvertToLong() && dimension.longValue() >= 0;
+        valid = dimension.isIntegralNumber() && dimension.canConvertToLong();
         shape[i] = valid ? dimension.longValue() : 0;
       }
       if (valid) {
         return shape;
       }
     }
-    throw InferenceException.invalidInput(where + ".shape must be a list of at most 16 non-negative integers, got "
+    throw InferenceException.invalidInput(where + ".shape must be a list of at most " + TensorFields.MAX_RANK
+        + " non-negative integers, got "
         + (node.isArray() ? InferenceException.abbreviate(node.toString()) : Instances.describe(node)));
   }
 
@@ -270,12 +282,9 @@ final class JsonTensors {
     if (!node.isIntegralNumber()) {
       throw InferenceException.invalidInput(at + " is not an integer, as datatype " + datatype + " needs");
     }
-    int bits = datatype.size() * 8;
     if (node.canConvertToLong()) {
       long value = node.longValue();
-      long min = datatype.isUnsigned() ? 0 : bits == 64 ? Long.MIN_VALUE : -(1L << (bits - 1));
-      long max = bits == 64 ? Long.MAX_VALUE : datatype.isUnsigned() ? (1L << bits) - 1 : (1L << (bits - 1)) - 1;
-      if (value >= min && value <= max) {
+      if (TensorFields.fits(datatype, value) && (datatype != Datatype.UINT64 || value >= 0)) {
         return value;
       }
     } else if (datatype == Datatype.UINT64) {

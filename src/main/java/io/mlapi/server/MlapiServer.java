@@ -68,7 +68,7 @@ public final class MlapiServer implements AutoCloseable {
         .start();
     if (!server.isRunning()) {
       watchdog.close();
-      throw cannotListen(config, null);
+      throw cannotListen(config.host(), config.port(), "--port (or PORT; 0 picks a free one)", null);
     }
     return new MlapiServer(server, api, config, draining, watchdog);
   }
@@ -78,26 +78,37 @@ public final class MlapiServer implements AutoCloseable {
    * listened on now: checked before the models load, so a port in use stops {@code serve} at once.
    */
   public static void checkCanListen(ServerConfig config) {
-    if (config.port() == 0) {
+    checkCanListen(config.host(), config.port(), "--port (or PORT; 0 picks a free one)");
+  }
+
+  /**
+   * Fails at once, with one line saying what to do, when {@code port} on {@code host} cannot be
+   * had; {@code option} is how the user chooses another (e.g. {@code --grpc-port}).
+   *
+   * @throws ListenException naming the port and the option
+   */
+  public static void checkCanListen(String host, int port, String option) {
+    if (port == 0) {
       return; // any free port will do
     }
     try (ServerSocket socket = new ServerSocket()) {
-      socket.setReuseAddress(true); // as Helidon binds: a port left in TIME_WAIT by the last run is free
-      socket.bind(new InetSocketAddress(config.host(), config.port()));
+      socket.setReuseAddress(true); // as Helidon and Netty bind: a port left in TIME_WAIT by the last run is free
+      socket.bind(new InetSocketAddress(host, port));
     } catch (IOException e) {
-      throw cannotListen(config, e);
+      throw cannotListen(host, port, option, e);
     }
   }
 
-  private static ListenException cannotListen(ServerConfig config, IOException cause) {
-    String where = "port " + config.port() + " on " + config.host();
+  /** Why {@code port} cannot be listened on, and what to do about it. */
+  public static ListenException cannotListen(String host, int port, String option, Throwable cause) {
+    String where = "port " + port + " on " + host;
     String reason = cause == null || cause.getMessage() == null ? "" : cause.getMessage();
     if (reason.contains("in use")) {
       return new ListenException("cannot listen on " + where + ": it is in use by another process; stop that one, "
-          + "or choose another port with --port (or PORT; 0 picks a free one)", cause);
+          + "or choose another port with " + option, cause);
     }
     return new ListenException("cannot listen on " + where + (reason.isEmpty() ? "" : ": " + reason)
-        + "; choose another port with --port (or PORT; ports below 1024 need privileges) or address with --host",
+        + "; choose another port with " + option + " (ports below 1024 need privileges) or address with --host",
         cause);
   }
 
@@ -158,9 +169,18 @@ public final class MlapiServer implements AutoCloseable {
    * finish, and the server stops, all within the grace period.
    */
   public void drainAndStop() throws InterruptedException {
+    drainAndStop(() -> {});
+  }
+
+  /**
+   * {@link #drainAndStop()}, running {@code drained} when the drain delay is over, just before the
+   * server stops listening: so another server (gRPC) stops taking requests at the same moment.
+   */
+  public void drainAndStop(Runnable drained) throws InterruptedException {
     long start = System.nanoTime();
     startDraining();
     Thread.sleep(config.drainDelay());
+    drained.run();
     close();
     LOG.info("stopped " + (System.nanoTime() - start) / 1_000_000 + " ms after the stop signal");
   }

@@ -17,9 +17,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Open Inference Protocol (KServe V2) over REST with JSON tensors: server and model metadata,
- * health, and inference. A thin adapter: JSON becomes {@link Tensor}s ({@link JsonTensors}), the
- * core ({@link InferenceService}) checks and runs them, and its tensors become JSON again.
+ * The Open Inference Protocol (KServe V2) over REST: server and model metadata, health, and
+ * inference with JSON tensors ({@link JsonTensors}) or binary ones ({@link BinaryTensorData}). A
+ * thin adapter: the request becomes {@link Tensor}s, the core ({@link InferenceService}) checks and
+ * runs them, and its tensors go back the way the request asked.
  */
 final class OpenInferenceApi {
   private final InferenceService core;
@@ -34,7 +35,7 @@ final class OpenInferenceApi {
 
   void server(Exchange exchange) {
     JsonBodies.send(exchange.response(), Status.OK_200,
-        new ServerMetadata("mlapi", MlapiVersion.VALUE, List.of("model_repository")));
+        new ServerMetadata("mlapi", MlapiVersion.VALUE, InferenceService.EXTENSIONS));
   }
 
   void live(Exchange exchange) {
@@ -74,7 +75,8 @@ final class OpenInferenceApi {
   void infer(Exchange exchange) {
     Model model = core.snapshot().model(exchange.param("name"), version(exchange));
     exchange.answeredBy(model);
-    JsonNode body = bodies.read(exchange);
+    BinaryTensorData.Request request = BinaryTensorData.read(exchange, bodies);
+    JsonNode body = request.json();
     JsonNode id = body.path("id");
     if (!id.isMissingNode() && !id.isTextual()) {
       throw InferenceException.invalidInput("\"id\" must be a string, got " + Instances.describe(id));
@@ -83,20 +85,34 @@ final class OpenInferenceApi {
     if (!parameters.isMissingNode() && !parameters.isObject() && !parameters.isNull()) {
       throw InferenceException.invalidInput("\"parameters\" must be an object, got " + Instances.describe(parameters));
     }
-    List<String> outputs = JsonTensors.outputNames(body.path("outputs"));
+    JsonNode requested = body.path("outputs");
+    List<String> outputs = JsonTensors.outputNames(requested);
     JsonNode inputs = body.path("inputs");
     if (!inputs.isArray() || inputs.isEmpty()) {
       throw InferenceException.invalidInput("the body needs \"inputs\": a non-empty list of tensors {\"name\", "
           + "\"shape\", \"datatype\", \"data\"}; model " + model.name() + " takes " + describe(model.inputs()));
     }
+    checkParameters("parameters", parameters);
+    for (int i = 0; i < requested.size(); i++) {
+      checkParameters("outputs[" + i + "].parameters", requested.get(i).path("parameters"));
+    }
     List<Tensor> tensors = new ArrayList<>(inputs.size());
     for (int i = 0; i < inputs.size(); i++) {
-      tensors.add(JsonTensors.input(inputs.get(i), i));
+      checkParameters("inputs[" + i + "].parameters", inputs.get(i).path("parameters"));
+      tensors.add(BinaryTensorData.input(inputs.get(i), i, request));
     }
+    request.requireAllClaimed();
     List<Tensor> answer = core.infer(model, tensors, outputs);
-    JsonBodies.send(exchange.response(), Status.OK_200, new InferResponse(model.name(),
-        Integer.toString(model.version()), id.isTextual() ? id.textValue() : exchange.requestId(),
-        answer.stream().map(JsonTensors::output).toList()));
+    BinaryTensorData.send(exchange.response(), model.name(), Integer.toString(model.version()),
+        id.isTextual() ? id.textValue() : exchange.requestId(), answer,
+        BinaryTensorData.binaryOutputs(parameters, requested, answer.size()));
+  }
+
+  /** Lets the core refuse parameters that ask for what mlapi does not do. */
+  private void checkParameters(String where, JsonNode parameters) {
+    if (parameters.isObject()) {
+      parameters.fieldNames().forEachRemaining(name -> core.checkParameter(where, name));
+    }
   }
 
   /** The model's first sample row (its first test row), for clients and the console to start from; or none. */
@@ -136,6 +152,4 @@ final class OpenInferenceApi {
   record ModelMetadata(String name, List<String> versions, String platform, List<TensorMetadata> inputs,
       List<TensorMetadata> outputs, MlapiMetadata mlapi) {}
 
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  record InferResponse(String model_name, String model_version, String id, List<JsonTensors.TensorData> outputs) {}
 }

@@ -65,6 +65,9 @@ class CommandsTest {
       --max-rows=0              | mlapi serve: the row limit must be at least 1, got 0
       --request-timeout=0s      | mlapi serve: the request timeout must be positive, got PT0S
       --port=70000              | mlapi serve: port must be between 0 and 65535, got 70000
+      --grpc-port=70000         | mlapi serve: --grpc-port must be between 0 and 65535 and differ from --port, got 70000
+      --grpc-port=5000          | mlapi serve: --grpc-port must be between 0 and 65535 and differ from --port, got 5000
+      --model-name=a/b          | mlapi serve: model name must be 1-128 letters, digits, '_', '.' or '-', starting with a letter or digit; got "a/b"
       """)
   void serve_badSetting_exits2WithTheReason_beforeListening(String flag, String message) {
     assertThat(run("serve", flag)).isEqualTo(ExitCodes.BAD_INPUT);

@@ -271,8 +271,12 @@ class ContainerImageIT {
 
   @Test
   void podmanKubePlayRunsTheKServeRuntimeOnPort8080WithTheModelInMntModels(@TempDir Path temp) throws IOException {
-    KServe.ServingRuntime runtime = Kustomize.render("kserve").only(KServe.ServingRuntime.class);
+    Kustomize.Rendered kserve = Kustomize.render("kserve");
+    KServe.ServingRuntime runtime = kserve.only(KServe.ServingRuntime.class);
     Container container = runtime.spec().containers().get(0);
+    // KServe fills in the runtime's templates: {{.Name}} is the InferenceService's name.
+    String service = kserve.only(KServe.InferenceService.class).metadata().getName();
+    container.setArgs(container.getArgs().stream().map(arg -> arg.replace("{{.Name}}", service)).toList());
     ServeContainer server = ServeContainer.of(container).orElseThrow();
     assertThat(container.getPorts()).extracting(ContainerPort::getContainerPort).containsExactly(server.port());
     TrainedModel poly = trainIris(Kernel.POLY, Files.createDirectories(temp.resolve("storage")).resolve("iris"));
@@ -286,6 +290,7 @@ class ContainerImageIT {
     String name = playPod("mlapi-it-kserve-" + tag, pod);
     awaitProbe(name, container.getReadinessProbe(), null);
     assertThat(get(hostPort, "/score")).isEqualTo("{\"score\":" + poly.accuracy() + "}");
+    assertThat(get(hostPort, "/v2/models/" + service + "/ready")).contains("\"ready\":true");
   }
 
   @Test
