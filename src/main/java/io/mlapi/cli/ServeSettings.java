@@ -1,5 +1,6 @@
 package io.mlapi.cli;
 
+import io.mlapi.onnx.OnnxSettings;
 import io.mlapi.repository.VersionPolicies;
 import io.mlapi.server.ServerConfig;
 import java.nio.file.Path;
@@ -15,9 +16,10 @@ import java.time.Duration;
  * @param defaultModel the model of {@code /score} and {@code /predict}, or {@code null} for the only one
  * @param policies which versions of each model are served
  * @param pollInterval how often the models are checked for new versions; zero turns that off
+ * @param onnx how ONNX models are opened
  */
 record ServeSettings(ServerConfig server, Path repository, Path modelDir, String modelFile, String defaultModel,
-    VersionPolicies policies, Duration pollInterval) {
+    VersionPolicies policies, Duration pollInterval, OnnxSettings onnx) {
 
   /** The single model's path, {@code modelName} standing in when no file name is configured. */
   Path singleModel(String modelName) {

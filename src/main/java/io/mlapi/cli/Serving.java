@@ -9,6 +9,7 @@ import io.mlapi.model.ModelTrainer;
 import io.mlapi.model.ModelWriter;
 import io.mlapi.model.RowSignature;
 import io.mlapi.model.TrainedModel;
+import io.mlapi.onnx.OnnxLoader;
 import io.mlapi.repository.ModelLoader;
 import io.mlapi.repository.ModelRepository;
 import io.mlapi.repository.ModelSource;
@@ -65,7 +66,8 @@ final class Serving {
     Path single = settings.singleModel(DEFAULT_MODEL);
     ModelSource source = settings.repository() != null ? new RepositoryDirectory(settings.repository())
         : new SingleModelDirectory(single);
-    ModelRepository repository = new ModelRepository(source, ModelLoader.trained(), settings.policies(), metrics,
+    ModelLoader loader = ModelLoader.byContents(new OnnxLoader(settings.onnx())::load, ModelLoader.trained());
+    ModelRepository repository = new ModelRepository(source, loader, settings.policies(), metrics,
         settings.defaultModel());
     metrics.watch(repository::state);
     // The models load (or the first one trains) while the server starts: the two share nothing,
