@@ -6,7 +6,7 @@ import java.time.Clock;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The root command: {@code mlapi train|serve|predict}. */
+/** The root command: {@code mlapi train|serve|predict|export}. */
 @Command(name = "mlapi", mixinStandardHelpOptions = true, versionProvider = MlapiCommand.Version.class,
     description = "Trains SVM classifiers with scikit-learn parity and serves them over HTTP.",
     commandListHeading = "%nCommands:%n",
@@ -18,7 +18,7 @@ public final class MlapiCommand implements Runnable {
   /** Without a command: show the help, and fail, since nothing was asked. */
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed: train, serve or predict");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed: train, serve, predict or export");
   }
 
   /** The command line with every command wired to {@code clock} and the given console. */
@@ -26,7 +26,8 @@ public final class MlapiCommand implements Runnable {
     CommandLine commandLine = new CommandLine(new MlapiCommand())
         .addSubcommand("train", new TrainCommand(clock, out, err))
         .addSubcommand("serve", new ServeCommand(clock, out, err))
-        .addSubcommand("predict", new PredictCommand(clock, out, err));
+        .addSubcommand("predict", new PredictCommand(clock, out, err))
+        .addSubcommand("export", new ExportCommand(out, err));
     commandLine.setOut(out);
     commandLine.setErr(err);
     commandLine.setExecutionExceptionHandler((e, line, parsed) -> {

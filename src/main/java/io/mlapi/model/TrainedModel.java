@@ -171,7 +171,8 @@ public final class TrainedModel implements Model {
     return score;
   }
 
-  SvcModel svm() {
+  /** The LIBSVM model itself, for exporting it (mlapi export --onnx). */
+  public SvcModel svm() {
     return svm;
   }
 
