@@ -3,7 +3,6 @@ package io.mlapi.onnx;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import io.mlapi.model.ModelCard;
 import io.mlapi.model.MlapiVersion;
@@ -82,7 +81,7 @@ public final class OnnxExport {
       }
     }
     try {
-      OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "mlapi");
+      OrtEnvironment env = RuntimeStart.environment();
       try (OrtSession session = env.createSession(onnx);
           OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(flat), new long[] {rows.length, width});
           OrtSession.Result result = session.run(Map.of(INPUT, input), Set.of(LABEL))) {

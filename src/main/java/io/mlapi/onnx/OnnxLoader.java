@@ -8,7 +8,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.SequenceInfo;
 import ai.onnxruntime.TensorInfo;
@@ -76,7 +75,7 @@ public final class OnnxLoader {
   private synchronized OrtEnvironment environment() {
     if (environment == null) {
       try {
-        environment = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "mlapi");
+        environment = RuntimeStart.environment();
       } catch (RuntimeException | LinkageError e) {
         throw new ModelFormatException("ONNX Runtime cannot start on this machine (" + System.getProperty("os.name")
             + ", " + System.getProperty("os.arch") + "): " + e, e);

@@ -97,6 +97,22 @@ class OnnxLifecycleIT {
   }
 
   @Test
+  void longCommandLine_onnxRuntimeStartsAnyway() throws IOException {
+    // ONNX Runtime recurses through the command line as it starts: on a 1 MiB thread stack a
+    // 6 KB command line killed the JVM (SIGSEGV, exit 139); it starts on a deep stack of its own.
+    Path model = repository.resolve("iris");
+    new io.mlapi.model.ModelWriter().writeNew(io.mlapi.ModelFixtures.iris(1), model);
+    String agent = System.getProperty("mlapi.it.javaOpts", "");
+    String padding = "-Dmlapi.test.padding=" + "x".repeat(20_000);
+
+    MlapiProcess export = MlapiProcess.run(Map.of("MLAPI_JAVA_OPTS", (agent.startsWith("${") ? "" : agent) + " "
+        + padding), "export", "--onnx", "--model", model.toString(), "--output", repository.resolve("iris.onnx").toString());
+
+    assertThat(export.exitValue()).as(export.toString()).isZero();
+    assertThat(export.out()).contains("ONNX Runtime gives mlapi's label for 30 of the model's 30 test rows");
+  }
+
+  @Test
   void unloadWhileRequestsRunTheModel_neitherCrashesNorAnswers500() throws Exception {
     OnnxFixtures.publish(repository, "net", 1, "network");
     String row = "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP32\", \"shape\": [64, 4], \"data\": ["
