@@ -134,6 +134,8 @@ class DockerfileMatchesJibTest {
     assertThat(build).contains("cp -r target/image-root/. /out/", "rm /out/app/libs/onnxruntime-[0-9]*.jar",
         "printf '%s' \"/app/libs/$onnxruntime:/app/resources:/app/classes:",
         "COPY scripts/java-home.sh scripts/OnnxRuntimeForImage.java scripts/");
+    assertThat(Files.readAllLines(Path.of(".dockerignore"))).as("the build context the Dockerfile copies from")
+        .contains("!scripts/OnnxRuntimeForImage.java");
   }
 
   // ---- the Dockerfile's instructions (of the last stage, the image) ----
