@@ -131,8 +131,8 @@ public final class OnnxLoader {
           + "takes no rows: that needs one FP32 or FP64 input of shape [rows, features]; its inputs are "
           + describe(inputs));
     }
-    if (width < 0 && !features.isEmpty()) {
-      width = features.size();
+    if (width < 0) { // a dynamic feature dimension: the names or the test rows tell the width
+      width = !features.isEmpty() ? features.size() : card.testRows().length > 0 ? card.testRows()[0].length : -1;
     }
     if (!features.isEmpty() && features.size() != width) {
       throw refuse(file, "the model takes " + width + " features per row, but " + features.size() + " names are given");
