@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlapi.model.ModelFormatException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -110,6 +111,38 @@ class OnnxLoaderTest {
       assertThat(model.card().classes()).containsExactly("a", "b", "c");
       assertThat(model.rows()).as("no label output: no rows even with classes").isEmpty();
     }
+  }
+
+  /** {@code y = Identity(x)} with {@code x} FLOAT of {@code dimensions}, and the given metadata_props. */
+  private static byte[] identity(Map<String, String> metadata, long... dimensions) {
+    ProtoWriter graph = OnnxGraph.graph("identity", "", List.of(OnnxGraph.node("Identity", "", "identity",
+        List.of("x"), List.of("y"), List.of())), List.of(OnnxGraph.tensor("x", OnnxGraph.FLOAT, dimensions)),
+        List.of(OnnxGraph.tensor("y", OnnxGraph.FLOAT, dimensions)), List.of());
+    return OnnxGraph.model(graph, Map.of("", 15), "tests", "1", 1, "", metadata);
+  }
+
+  @Test
+  void exportMetadata_namesTheRowsColumns_andIsCheckedLikeEverythingInTheFile() {
+    byte[] named = identity(Map.of("mlapi.features", "[\"a\",\"b\"]"), -1, 2);
+    try (OnnxModel model = loader.load(OnnxFixtures.publish(repository, "named", 1, named, null), "named", 1)) {
+      assertThat(model.card().features()).containsExactly("a", "b");
+    }
+
+    byte[] invalid = identity(Map.of("mlapi.features", "[1, 2]"), -1, 2);
+    assertThatThrownBy(() -> loader.load(OnnxFixtures.publish(repository, "invalid", 1, invalid, null), "invalid", 1))
+        .isInstanceOf(ModelFormatException.class)
+        .hasMessageEndingWith("model.onnx: its metadata mlapi.features must be a JSON list of distinct, non-empty "
+            + "names of at most 256 characters");
+  }
+
+  @Test
+  void hugeFixedInput_isRefusedRatherThanGenerated() {
+    byte[] huge = identity(Map.of(), 1, 20_000_000);
+
+    assertThatThrownBy(() -> loader.load(OnnxFixtures.publish(repository, "huge", 1, huge, null), "huge", 1))
+        .isInstanceOf(ModelFormatException.class)
+        .hasMessageEndingWith("model.onnx: input x has shape [1, 20000000]: more than the 16777216 elements mlapi "
+            + "generates to check a model");
   }
 
   @Test
