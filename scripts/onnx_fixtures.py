@@ -22,6 +22,8 @@ scikit-learn trains here. Into the given directory it writes:
   broken_garbage.onnx     bytes that are no ONNX model
   broken_unsupported_op.onnx
                           a well-formed model whose operator no runtime implements
+  broken_external_data.onnx
+                          weights in an "external data" file outside the model's directory (/etc/hostname)
   expected.json           per model: input rows and what scikit-learn (or numpy) answers for them
 Everything is deterministic: running it again writes the same bytes (a test checks).
 """
@@ -267,6 +269,14 @@ def broken(out_dir, linear_path):
     graph = helper.make_graph([helper.make_node("NoSuchOperator", ["x"], ["y"])], "broken_unsupported_op",
                               [tensor("x", TensorProto.FLOAT, [None, 4])], [tensor("y", TensorProto.FLOAT, [None, 4])])
     save(out_dir, "broken_unsupported_op.onnx", model(graph, "an operator no runtime implements"), check=False)
+    weights = onnx.TensorProto(name="w", data_type=TensorProto.FLOAT, dims=[2])
+    weights.data_location = TensorProto.EXTERNAL
+    weights.external_data.add(key="location", value="../../../../../../etc/hostname")
+    weights.external_data.add(key="length", value="8")
+    graph = helper.make_graph([helper.make_node("Add", ["x", "w"], ["y"])], "broken_external_data",
+                              [tensor("x", TensorProto.FLOAT, [2])], [tensor("y", TensorProto.FLOAT, [2])], [weights])
+    save(out_dir, "broken_external_data.onnx", model(graph, "weights from a file outside the model's directory"),
+         check=False)
 
 
 def main(out_dir):

@@ -264,6 +264,9 @@ class OnnxModelTest {
         .hasMessageContaining("ONNX Runtime cannot load it: ").hasMessageContaining("Protobuf parsing failed");
     assertThatThrownBy(() -> load("broken_unsupported_op"))
         .hasMessageContaining("ONNX Runtime cannot load it: ").hasMessageContaining("NoSuchOperator");
+    assertThatThrownBy(() -> load("broken_external_data"))
+        .hasMessageContaining("ONNX Runtime cannot load it: ")
+        .hasMessageContaining("External data path escapes model directory");
   }
 
   @Test
