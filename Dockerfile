@@ -14,7 +14,7 @@ FROM ${BUILD_IMAGE} AS build
 WORKDIR /src
 COPY mvnw pom.xml ./
 COPY .mvn/ .mvn/
-COPY scripts/java-home.sh scripts/
+COPY scripts/java-home.sh scripts/OnnxRuntimeForImage.java scripts/
 COPY src/ src/
 # `package` builds the jar and its libs; then, like the tutorial's Dockerfile, the default model is
 # trained (into target/image-root, as for Jib).
@@ -22,12 +22,17 @@ RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q -DskipTests package \
       exec:exec@image-model resources:copy-resources@image-model \
  && ./mvnw -B -q dependency:build-classpath -DincludeScope=runtime \
       -Dmdep.prefix=/app/libs -Dmdep.outputFile=target/classpath.txt
-# Jib's layout: classes, resources and dependency jars apart, and the classpath in a file.
+# Jib's layout: classes, resources and dependency jars apart, and the classpath in a file. ONNX
+# Runtime's jar as Jib has it: not the full one (every platform's libraries, 54 MB) but the one
+# `package` repacked with this platform's alone into target/image-root, first on the classpath.
 RUN mkdir -p /out/app/classes /out/app/resources /out/app/libs \
  && cp target/libs/*.jar /out/app/libs/ \
+ && rm /out/app/libs/onnxruntime-[0-9]*.jar \
+ && onnxruntime=$(cd target/image-root/app/libs && echo onnxruntime-*.jar) \
  && (cd target/classes && find . -type f -name '*.class' -exec cp --parents {} /out/app/classes/ \; \
       && find . -type f ! -name '*.class' -exec cp --parents {} /out/app/resources/ \;) \
- && printf '%s' "/app/resources:/app/classes:$(cat target/classpath.txt)" > /out/app/jib-classpath-file \
+ && printf '%s' "/app/libs/$onnxruntime:/app/resources:/app/classes:$(tr ':' '\n' < target/classpath.txt \
+      | grep -v '^/app/libs/onnxruntime-[0-9.]*\.jar$' | paste -sd: -)" > /out/app/jib-classpath-file \
  && printf '%s' io.mlapi.Main > /out/app/jib-main-class-file \
  && cp -r target/image-root/. /out/ \
  && chmod -R u=rwX,go=rX /out

@@ -21,7 +21,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The root command, {@code mlapi train|serve|predict|help}, and the one place where what went
+ * The root command, {@code mlapi train|serve|predict|export|help}, and the one place where what went
  * wrong becomes a message and an {@link ExitCodes exit code}: usage errors and bad input are
  * exit 2 with one line saying what to fix; anything unforeseen is an internal error, exit 1 with
  * its stack trace, never blamed on the user.
@@ -37,7 +37,7 @@ public final class MlapiCommand implements Runnable {
   /** Without a command: nothing was asked, which is a usage error. */
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "a command is needed: train, serve, predict or help");
+    throw new ParameterException(spec.commandLine(), "a command is needed: train, serve, predict, export or help");
   }
 
   /** The command line with every command wired to {@code clock} and the given console. */
@@ -46,11 +46,13 @@ public final class MlapiCommand implements Runnable {
         .addSubcommand("train", new TrainCommand(clock, out, err))
         .addSubcommand("serve", new ServeCommand(clock, out, err))
         .addSubcommand("predict", new PredictCommand(clock, out, err))
+        .addSubcommand("export", new ExportCommand(out, err))
         .addSubcommand("help", new CommandLine.HelpCommand());
     commandLine.setOut(out);
     commandLine.setErr(err);
     for (CommandLine command : List.of(commandLine, commandLine.getSubcommands().get("train"),
-        commandLine.getSubcommands().get("serve"), commandLine.getSubcommands().get("predict"))) {
+        commandLine.getSubcommands().get("serve"), commandLine.getSubcommands().get("predict"),
+        commandLine.getSubcommands().get("export"))) {
       command.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n")
           .exitCodeList(ExitCodes.descriptions());
     }

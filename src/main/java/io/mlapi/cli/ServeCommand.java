@@ -1,6 +1,7 @@
 package io.mlapi.cli;
 
 import io.mlapi.model.ModelTrainer;
+import io.mlapi.onnx.OnnxSettings;
 import io.mlapi.repository.VersionPolicies;
 import io.mlapi.server.ServerConfig;
 import java.io.PrintWriter;
@@ -114,6 +115,24 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
           + "default: ${DEFAULT-VALUE}).")
   String accessLog;
 
+  @Option(names = "--onnx-intra-op-threads", paramLabel = "N",
+      defaultValue = "${env:MLAPI_ONNX_INTRA_OP_THREADS:-1}",
+      description = "Threads one ONNX inference may use; 1 serves many concurrent requests best, 0 lets ONNX Runtime "
+          + "choose (env MLAPI_ONNX_INTRA_OP_THREADS; default: ${DEFAULT-VALUE}).")
+  int onnxIntraOpThreads;
+
+  @Option(names = "--onnx-graph-optimization", paramLabel = "LEVEL",
+      defaultValue = "${env:MLAPI_ONNX_GRAPH_OPTIMIZATION:-all}",
+      description = "How far ONNX Runtime rewrites an ONNX model's graph when it loads it: none, basic, extended or all "
+          + "(env MLAPI_ONNX_GRAPH_OPTIMIZATION; default: ${DEFAULT-VALUE}).")
+  String onnxGraphOptimization;
+
+  @Option(names = "--onnx-max-model-bytes", paramLabel = "BYTES",
+      defaultValue = "${env:MLAPI_ONNX_MAX_MODEL_BYTES:-1073741824}",
+      description = "Largest model.onnx loaded; a larger one is not served (env MLAPI_ONNX_MAX_MODEL_BYTES; default: "
+          + "${DEFAULT-VALUE}).")
+  long onnxMaxModelBytes;
+
   ServeCommand(Clock clock, PrintWriter out, PrintWriter err) {
     this.clock = clock;
     this.out = out;
@@ -148,7 +167,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       ServerConfig config = new ServerConfig(host, port, maxRequestBytes, maxRows, requestTimeout, drainDelay,
           gracePeriod, adminToken, accessLog.equals("json"));
       return new ServeSettings(config, location.repository, location.modelDir, location.modelFile(), defaultModel,
-          VersionPolicies.parse(versionPolicies), pollInterval, grpcPort, modelName);
+          VersionPolicies.parse(versionPolicies), pollInterval, grpcPort, modelName, new OnnxSettings(
+          onnxIntraOpThreads, OnnxSettings.GraphOptimization.parse(onnxGraphOptimization), onnxMaxModelBytes));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }

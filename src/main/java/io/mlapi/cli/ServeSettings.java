@@ -1,5 +1,6 @@
 package io.mlapi.cli;
 
+import io.mlapi.onnx.OnnxSettings;
 import io.mlapi.repository.VersionPolicies;
 import io.mlapi.server.ServerConfig;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.time.Duration;
  * @param pollInterval how often the models are checked for new versions; zero turns that off
  * @param grpcPort the gRPC server's port; 0 picks a free one
  * @param modelName the name to serve the single model under, or {@code null} for its own
+ * @param onnx how ONNX models are opened
  */
 record ServeSettings(ServerConfig server, Path repository, Path modelDir, String modelFile, String defaultModel,
-    VersionPolicies policies, Duration pollInterval, int grpcPort, String modelName) {}
+    VersionPolicies policies, Duration pollInterval, int grpcPort, String modelName, OnnxSettings onnx) {}

@@ -10,6 +10,7 @@ import io.mlapi.model.ModelTrainer;
 import io.mlapi.model.ModelWriter;
 import io.mlapi.model.RowSignature;
 import io.mlapi.model.TrainedModel;
+import io.mlapi.onnx.OnnxLoader;
 import io.mlapi.repository.ModelLoader;
 import io.mlapi.repository.ModelRepository;
 import io.mlapi.repository.ModelSource;
@@ -84,7 +85,7 @@ final class Serving {
       directory = new SingleModelDirectory(settings.modelDir(), settings.modelFile());
     }
     ModelSource source = directory;
-    ModelLoader loader = ModelLoader.trained();
+    ModelLoader loader = ModelLoader.byContents(new OnnxLoader(settings.onnx())::load, ModelLoader.trained());
     if (settings.modelName() != null) {
       RenamedModelSource renamed = new RenamedModelSource(source, settings.modelName());
       source = renamed;

@@ -215,8 +215,8 @@ public final class TrainedModel implements Model {
     return estimator;
   }
 
-  /** The LIBSVM model, for tests that look inside it. */
-  SvcModel svm() {
+  /** The LIBSVM model: for tests that look inside it, and for exporting a C-SVC (mlapi export --onnx). */
+  public SvcModel svm() {
     return libsvmModel().orElseThrow(() -> new IllegalStateException("model " + name() + " is a LinearSVC"));
   }
 

@@ -340,6 +340,49 @@ public final class SvcModel {
     return probabilities;
   }
 
+  /** The kernel's {@code coef0} (poly and sigmoid). */
+  public double coef0() {
+    return coef0;
+  }
+
+  /** The poly kernel's degree. */
+  public int degree() {
+    return degree;
+  }
+
+  /** The support vectors one after the other, {@link #featureCount()} values each: a copy, for export. */
+  public double[] supportVectorsByRow() {
+    double[] rows = new double[supportVectorCount * features];
+    for (int f = 0; f < features; f++) {
+      for (int i = 0; i < supportVectorCount; i++) {
+        rows[i * features + f] = supportVectors[f * supportVectorCount + i];
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * LIBSVM's dual coefficients ({@code sv_coef}): {@code classCount() - 1} rows of one value per
+   * support vector, laid out as LIBSVM's one-vs-one decision values read them. A copy, for export.
+   */
+  public double[][] dualCoefficients() {
+    double[][] copy = new double[coefficients.length][];
+    for (int i = 0; i < copy.length; i++) {
+      copy[i] = coefficients[i].clone();
+    }
+    return copy;
+  }
+
+  /** LIBSVM's Platt scaling slopes per pair of classes (order of {@link #rho()}); empty without probabilities. */
+  public double[] probabilityA() {
+    return hasProbability() ? libsvm.probA.clone() : new double[0];
+  }
+
+  /** LIBSVM's Platt scaling intercepts per pair of classes (order of {@link #rho()}); empty without probabilities. */
+  public double[] probabilityB() {
+    return hasProbability() ? libsvm.probB.clone() : new double[0];
+  }
+
   /** The support vectors, feature-major, for benchmarks of other layouts; not to be changed. */
   double[] featureMajorSupportVectors() {
     return supportVectors;

@@ -101,7 +101,7 @@ class HelpAndExitCodesTest {
     CommandLineRun run = CommandLineRun.run();
 
     assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
-    assertThat(run.err()).startsWith("mlapi: a command is needed: train, serve, predict or help\n");
+    assertThat(run.err()).startsWith("mlapi: a command is needed: train, serve, predict, export or help\n");
   }
 
   @Test

@@ -100,6 +100,44 @@ class DockerfileMatchesJibTest {
     assertThat(argDefault("VERSION")).isEqualTo(MlapiVersion.VALUE);
   }
 
+  /**
+   * Both images carry ONNX Runtime's jar repacked with one platform's libraries, not the full one:
+   * the build writes it into image-root (which both copy), Jib drops the full jar from its dependency
+   * layer and puts the repacked one first on the classpath, and the Dockerfile does the same.
+   */
+  @Test
+  void onnxRuntimeIsTheRepackedJarInBoth() throws IOException, ParserConfigurationException, SAXException {
+    String repacked = "/app/libs/${image.onnxruntime.jar}";
+    assertThat(property("image.onnxruntime.jar"))
+        .isEqualTo("onnxruntime-${onnxruntime.version}-${image.onnxruntime.platform}.jar");
+    assertThat(text(children(child(child(jib, "container"), "extraClasspath")).get(0))).isEqualTo(repacked);
+    Element filter = child(child(child(child(jib, "pluginExtensions"), "pluginExtension"), "configuration"), "filters");
+    assertThat(text(child(child(filter, "filter"), "glob"))).isEqualTo("/app/libs/onnxruntime-${onnxruntime.version}.jar");
+
+    Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Path.of("pom.xml").toFile());
+    List<String> written = new ArrayList<>();
+    for (Element plugin : children(child(child(pom.getDocumentElement(), "build"), "plugins"))) {
+      if (text(child(plugin, "artifactId")).equals("exec-maven-plugin")) {
+        for (Element execution : children(child(plugin, "executions"))) {
+          if (text(child(execution, "id")).equals("image-onnxruntime")) {
+            List<Element> arguments = children(child(child(execution, "configuration"), "arguments"));
+            written.add(text(arguments.get(arguments.size() - 1)));
+          }
+        }
+      }
+    }
+    assertThat(written).containsExactly("${project.build.directory}/image-root" + repacked);
+    assertThat(text(child(child(child(jib, "extraDirectories"), "paths"), "path")))
+        .startsWith("${project.build.directory}/image-root");
+
+    String build = String.join("\n", dockerfile);
+    assertThat(build).contains("cp -r target/image-root/. /out/", "rm /out/app/libs/onnxruntime-[0-9]*.jar",
+        "printf '%s' \"/app/libs/$onnxruntime:/app/resources:/app/classes:",
+        "COPY scripts/java-home.sh scripts/OnnxRuntimeForImage.java scripts/");
+    assertThat(Files.readAllLines(Path.of(".dockerignore"))).as("the build context the Dockerfile copies from")
+        .contains("!scripts/OnnxRuntimeForImage.java");
+  }
+
   // ---- the Dockerfile's instructions (of the last stage, the image) ----
 
   private static List<String> joinContinuations(List<String> lines) {

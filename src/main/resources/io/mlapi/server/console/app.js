@@ -203,6 +203,9 @@ async function showSelection(focus) {
       tryIt.hidden = true;
       view.shownKey = ''; // so the next refresh tries again
       view.listText = '';
+    } else if (answer.json.platform === 'onnxruntime_onnx') {
+      card.replaceChildren(heading, commands, onnxCard(answer.json));
+      tryIt.hidden = true; // the form fills mlapi's own input; ONNX models take their own tensors
     } else {
       card.replaceChildren(heading, commands, modelCard(answer.json));
       renderTryIt(answer.json, (metadata.ok && metadata.json.mlapi && metadata.json.mlapi.example) || []);
@@ -338,6 +341,44 @@ function searchResults(search) {
         h('th', { scope: 'row', text: Object.entries(c.parameters).map(([k, v]) => `${k}=${v}`).join(', ')
           + (i === search.best ? ' (chosen)' : '') }),
         h('td', { text: num(c.meanScore) }), h('td', { text: num(c.stdScore) }), h('td', { text: num(c.rank) }))))));
+}
+
+/** An ONNX model's card: what its graph and its optional model.json say (docs/onnx.md). */
+function onnxCard(card) {
+  const tensors = (id, caption, specs) => h('table', { class: 'features', id },
+    h('caption', { text: caption }),
+    h('thead', {}, h('tr', {}, ['Name', 'Datatype', 'Shape'].map((t) => h('th', { scope: 'col', text: t })))),
+    h('tbody', {}, specs.map((s) => h('tr', {}, h('th', { scope: 'row', text: s.name }),
+      h('td', { text: s.datatype }), h('td', { text: `[${s.shape.join(', ')}]` })))));
+  const p = card.producer;
+  const checked = card.check.input === 'testRows' ? `${card.check.rows} test rows from model.json`
+    : 'a generated input';
+  return h('div', { class: 'card-body' },
+    h('section', { class: 'panel', 'aria-labelledby': 'onnx-h' },
+      h('h3', { id: 'onnx-h', text: 'ONNX model' }),
+      facts([
+        card.description && ['Description', h('span', { id: 'onnx-description', text: card.description })],
+        ['Runs on', `ONNX Runtime ${card.session.onnxRuntime}, ${card.session.intraOpThreads || 'its choice of'} `
+          + `thread(s) per inference, graph optimisation ${card.session.graphOptimization}`],
+        card.classes.length > 0 && ['Classes', card.classes.join(', ')],
+        card.features.length > 0 && ['Features', card.features.join(', ')],
+        ['Checked on', checked + (card.check.expectedOutputs.length > 0
+          ? `, answering what model.json expects of ${card.check.expectedOutputs.join(', ')}` : '')],
+        ['Try it', h('code', { text: `POST /v2/models/${card.name}/versions/${card.version}/infer` })],
+      ])),
+    h('section', { class: 'panel', 'aria-labelledby': 'tensors-h' },
+      h('h3', { id: 'tensors-h', text: 'Inputs and outputs' }),
+      tensors('onnx-inputs', 'Inputs', card.inputs), tensors('onnx-outputs', 'Outputs', card.outputs)),
+    h('section', { class: 'panel', 'aria-labelledby': 'provenance-h' },
+      h('h3', { id: 'provenance-h', text: 'Provenance' }),
+      facts([
+        p.name && ['Producer', p.name],
+        p.graph && ['Graph', p.graph],
+        p.domain && ['Domain', p.domain],
+        p.modelVersion !== undefined && ['Model version', num(p.modelVersion)],
+        [card.file.name, h('code', { class: 'hash', text: card.file.sha256 })],
+        ['Size', `${num(card.file.bytes)} bytes`],
+      ])));
 }
 
 /** sRGB relative luminance, as WCAG defines it. */
