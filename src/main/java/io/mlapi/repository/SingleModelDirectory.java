@@ -35,6 +35,12 @@ public final class SingleModelDirectory implements ModelSource {
     return Map.of(card.name(), versions);
   }
 
+  /** The model's name in {@code MODEL_DIR} (what {@code MODEL_FILE} says), never where its link leads. */
+  @Override
+  public String display(Path dir) {
+    return path.getFileName().toString();
+  }
+
   @Override
   public String toString() {
     return "the model at " + path;
