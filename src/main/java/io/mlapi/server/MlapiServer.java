@@ -63,6 +63,9 @@ public final class MlapiServer implements AutoCloseable {
           // Every connection goes through the guard, and only through it (see ConnectionGuard).
           .protocolsDiscoverServices(false)
           .addConnectionSelector(guard)
+          // Plain sockets: an idle connection holds one 8 KiB read buffer, where Helidon's NIO sockets
+          // hold two (read and write): about 15 KiB of heap per connection instead of 23.
+          .useNio(false)
           .maxTcpConnections(limits.maxConnections())
           .idleConnectionTimeout(limits.idleTimeout())
           .idleConnectionPeriod(idleCheckPeriod(limits.idleTimeout()))
