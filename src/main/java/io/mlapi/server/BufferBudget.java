@@ -9,9 +9,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * it sends), so a thousand clients that announce a megabyte and send ten bytes hold ten kilobytes.
  * A reservation that would pass the limit is refused, and the request with it: the server answers
  * 503 with {@code Retry-After} rather than running out of memory.
+ *
+ * <p>Large reservations (a body grown past 64 KiB, a chunk larger than that) may fill only three
+ * quarters of the budget: the last quarter is kept for request heads and small bodies, so a few
+ * clients holding large bodies open cannot turn every ordinary request away.
  */
 final class BufferBudget {
+  /** A reservation larger than this is large. */
+  static final long SMALL = 64 * 1024;
+
   private final long limit;
+  private final long largeLimit;
   private final AtomicLong used = new AtomicLong();
 
   BufferBudget(long limit) {
@@ -19,16 +27,22 @@ final class BufferBudget {
       throw new IllegalArgumentException("the buffered-bytes budget must be at least 1 byte, got " + limit);
     }
     this.limit = limit;
+    this.largeLimit = limit - limit / 4;
   }
 
-  /** Reserves {@code bytes} if they fit; {@code false} (and nothing reserved) if not. */
-  boolean tryReserve(long bytes) {
+  /**
+   * Reserves {@code bytes} if they fit; {@code false} (and nothing reserved) if not.
+   *
+   * @param large whether this is for a large body or chunk, which may not take the last quarter
+   */
+  boolean tryReserve(long bytes, boolean large) {
     if (bytes < 0) {
       throw new IllegalArgumentException("cannot reserve " + bytes + " bytes");
     }
+    long cap = large ? largeLimit : limit;
     while (true) {
       long now = used.get();
-      if (now + bytes > limit) {
+      if (now + bytes > cap) {
         return false;
       }
       if (used.compareAndSet(now, now + bytes)) {

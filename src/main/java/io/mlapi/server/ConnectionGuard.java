@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 
 /**
  * Hands every connection the server accepts to Helidon's HTTP/1 connection, wrapped in a
@@ -39,10 +40,13 @@ final class ConnectionGuard implements ServerConnectionSelector, AutoCloseable {
   private final long maxRequestBytes;
   private final BufferBudget budget;
   private final Duration sweepPeriod;
+  private final IntConsumer refused;
   private final Set<GuardedConnection> open = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService timer;
 
-  ConnectionGuard(ServerConfig config, BufferBudget budget) {
+  /** @param refused told the status of each request the guard answers itself (a head that took too long) */
+  ConnectionGuard(ServerConfig config, BufferBudget budget, IntConsumer refused) {
+    this.refused = refused;
     this.headerTimeout = config.connections().headerTimeout();
     this.requestTimeout = config.requestTimeout();
     this.maxRequestBytes = config.maxRequestBytes();
@@ -129,6 +133,11 @@ final class ConnectionGuard implements ServerConnectionSelector, AutoCloseable {
 
   Duration sweepPeriod() {
     return sweepPeriod;
+  }
+
+  /** Counts a request the guard answered itself. */
+  void refused(int status) {
+    refused.accept(status);
   }
 
   @Override

@@ -156,7 +156,7 @@ final class GuardedConnection implements ServerConnection, InterruptableTask<Voi
       if (headDeadline == 0) {
         headDeadline = System.nanoTime() + guard.headerTimeout().toNanos();
       }
-      if (!guard.budget().tryReserve(bytes.length)) {
+      if (!guard.budget().tryReserve(bytes.length, false)) {
         throw overBudget();
       }
       headReserved += bytes.length;
@@ -266,7 +266,7 @@ final class GuardedConnection implements ServerConnection, InterruptableTask<Voi
     }
     if (bytes == 0) {
       afterLastChunk = true;
-    } else if (guard.budget().tryReserve(bytes)) {
+    } else if (guard.budget().tryReserve(bytes, bytes > BufferBudget.SMALL)) {
       chunkReserved = bytes;
     } else {
       throw overBudget();
@@ -313,6 +313,9 @@ final class GuardedConnection implements ServerConnection, InterruptableTask<Voi
       return;
     }
     cutAt = nowNanos;
+    if (inHead) {
+      guard.refused(Status.REQUEST_TIMEOUT_408.code()); // a body's 408 is counted by its endpoint
+    }
     String why = inHead
         ? "the request line and headers did not arrive within the header timeout of "
             + guard.headerTimeout().toMillis() + " ms; send them faster, or raise --header-timeout"

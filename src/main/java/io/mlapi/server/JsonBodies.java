@@ -149,7 +149,7 @@ final class JsonBodies {
   /** A larger buffer for the body, reserved in the budget first: 8 KiB, then doubling, never past {@code limit}. */
   private byte[] grow(Exchange exchange, byte[] body, long limit) {
     int capacity = (int) Math.min(limit, Math.max(FIRST_BUFFER, 2L * body.length));
-    if (!budget.tryReserve(capacity - body.length)) {
+    if (!budget.tryReserve(capacity - body.length, capacity > BufferBudget.SMALL)) {
       exchange.response().header(HeaderNames.RETRY_AFTER, "1");
       throw new HttpException(503, overBudgetMessage(budget.limit()));
     }

@@ -47,7 +47,7 @@ public final class MlapiServer implements AutoCloseable {
     AtomicBoolean draining = new AtomicBoolean();
     ConnectionLimits limits = config.connections();
     BufferBudget budget = new BufferBudget(limits.maxBufferedBytes());
-    ConnectionGuard guard = new ConnectionGuard(config, budget);
+    ConnectionGuard guard = new ConnectionGuard(config, budget, metrics::refused);
     try {
       HttpApi api = new HttpApi(core, config, metrics, draining::get,
           new AccessLog(config.accessLog() ? out : null, clock), new RequestIds(clock.millis() ^ System.nanoTime()),
@@ -71,7 +71,7 @@ public final class MlapiServer implements AutoCloseable {
           .idleConnectionPeriod(idleCheckPeriod(limits.idleTimeout()))
           // Lets the guard's own messages (marked safe) into the error bodies; Helidon's others are replaced.
           .errorHandling(errors -> errors.includeEntity(true))
-          .directHandlers(jsonErrors())
+          .directHandlers(jsonErrors(metrics))
           .routing(api::register)
           .build()
           .start();
@@ -80,6 +80,7 @@ public final class MlapiServer implements AutoCloseable {
           + " ms, bodies within " + config.requestTimeout().toMillis() + " ms, idle connections closed after "
           + limits.idleTimeout().toMillis() + " ms");
       announceAdmin(config, server.port());
+      metrics.watchConnections(guard::openConnections, budget::used, budget.limit());
       return new MlapiServer(server, api, config, draining, guard);
     } catch (RuntimeException | Error e) {
       guard.close(); // its timer thread must not outlive a server that did not start
@@ -118,8 +119,9 @@ public final class MlapiServer implements AutoCloseable {
    * took too long) in our shape: {@code {"error": ...}}, with the guard's message, or a sentence
    * of ours for Helidon's own (it passes only "Bad request, see server log ..." for those).
    */
-  private static DirectHandlers jsonErrors() {
+  private static DirectHandlers jsonErrors(Metrics metrics) {
     DirectHandler handler = (request, eventType, status, headers, message) -> {
+      metrics.refused(status.code());
       byte[] body;
       try {
         body = JsonBodies.MAPPER.writeValueAsBytes(Map.of("error",
