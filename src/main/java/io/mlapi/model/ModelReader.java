@@ -5,10 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mlapi.data.CsvReader;
 import io.mlapi.data.DatasetException;
 import io.mlapi.svm.Kernel;
+import io.mlapi.svm.LibsvmHeader;
 import io.mlapi.svm.SvcModel;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -20,6 +24,11 @@ import java.util.List;
  * Loads a model directory and proves it whole before anyone is served from it: the format version
  * is one this build reads, every file matches the checksum in {@code model.json}, the LIBSVM
  * model agrees with the card, and predicting the stored test rows gives the recorded accuracy.
+ *
+ * <p>The files may be hostile: only regular files are read, each within a size limit (the
+ * LIBSVM model and the test rows within an eighth of the heap each), the LIBSVM header's counts
+ * are checked against the file before LIBSVM allocates what they say ({@link LibsvmHeader}), and
+ * messages name files and places in them, never their content.
  */
 public final class ModelReader {
   private ModelReader() {}
@@ -32,9 +41,20 @@ public final class ModelReader {
       return readChecked(dir);
     } catch (ModelFormatException e) {
       throw e;
+    } catch (DatasetException e) {
+      throw new ModelFormatException(e.file() + ":" + e.line() + ":" + e.column() + ": not a test row as "
+          + ModelFiles.CARD + " describes them", e);
+    } catch (FileSystemException e) {
+      throw new ModelFormatException(dir + ": cannot read " + e.getFile() + (e.getReason() == null ? "" : ": "
+          + e.getReason()) + " (" + e.getClass().getSimpleName() + ")", e);
     } catch (IOException | RuntimeException e) {
-      throw new ModelFormatException(dir + ": cannot load the model: " + e.getMessage(), e);
+      throw new ModelFormatException(dir + ": cannot load the model (" + e.getClass().getSimpleName() + ")", e);
     }
+  }
+
+  /** What one model's files may take in memory: an eighth of the heap for each of them. */
+  private static long memoryPerFile() {
+    return Runtime.getRuntime().maxMemory() / 8;
   }
 
   private static TrainedModel readChecked(Path dir) throws IOException {
@@ -60,7 +80,10 @@ public final class ModelReader {
     }
 
     SvcModel svm;
-    try (BufferedReader in = Files.newBufferedReader(dir.resolve(ModelFiles.LIBSVM), StandardCharsets.UTF_8)) {
+    byte[] libsvm = ModelFiles.read(dir.resolve(ModelFiles.LIBSVM), memoryPerFile());
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(new ByteArrayInputStream(libsvm),
+        StandardCharsets.UTF_8))) {
+      LibsvmHeader.check(libsvm, card.features().size(), memoryPerFile());
       svm = SvcModel.read(in, card.features().size());
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(dir + ": " + ModelFiles.LIBSVM + ": " + e.getMessage(), e);
@@ -107,11 +130,11 @@ public final class ModelReader {
     Path file = dir.resolve(ModelFiles.CARD);
     JsonNode tree;
     try {
-      tree = ModelJson.MAPPER.readTree(Files.readAllBytes(file));
+      tree = ModelJson.MAPPER.readTree(ModelFiles.read(file, ModelFiles.MAX_CARD_BYTES));
     } catch (NoSuchFileException e) {
       throw new ModelFormatException(dir + ": no " + ModelFiles.CARD + "; not a model directory, or one still being written");
     } catch (JacksonException e) {
-      throw new ModelFormatException(file + " is not valid JSON: " + e.getOriginalMessage());
+      throw new ModelFormatException(file + " is not valid JSON" + ModelJson.where(e));
     }
     JsonNode format = tree.path("formatVersion");
     if (!format.isInt()) {
@@ -129,7 +152,7 @@ public final class ModelReader {
     try {
       card = ModelJson.MAPPER.treeToValue(tree, ModelCard.class);
     } catch (JacksonException e) {
-      throw new ModelFormatException(file + " is not a valid model card: " + e.getOriginalMessage());
+      throw new ModelFormatException(file + " is not a valid model card" + ModelJson.where(e));
     }
     validate(file, card);
     return card;
@@ -170,6 +193,7 @@ public final class ModelReader {
       throws IOException {
     List<String> names = card.featureNames();
     List<String> labelNames = card.metrics().labels();
+    ModelFiles.requireRegular(file, memoryPerFile());
     try (CsvReader csv = new CsvReader(Files.newBufferedReader(file, StandardCharsets.UTF_8), file.toString())) {
       String[] header = csv.next();
       List<String> expected = new ArrayList<>(names);
