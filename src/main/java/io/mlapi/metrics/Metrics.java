@@ -151,6 +151,16 @@ public final class Metrics implements LoadListener {
         .observe(nanos / NANOS_PER_SECOND);
   }
 
+  /**
+   * Starts the model's failure counter at 0, so that {@code increase(...)} sees its first failure.
+   * Only that counter: its alert needs it, and every series more per model weighs on a repository
+   * of thousands of models.
+   */
+  @Override
+  public void seen(String model) {
+    loadFailures.labelValues(model);
+  }
+
   @Override
   public void loaded(String model, int version, long nanos) {
     loads.labelValues(model).inc();

@@ -162,7 +162,12 @@ public final class ModelRepository {
           }
           continue;
         }
-        Tracked model = tracked.computeIfAbsent(name, Tracked::new);
+        Tracked model = tracked.get(name);
+        if (model == null) {
+          model = new Tracked(name);
+          tracked.put(name, model);
+          listener.seen(name);
+        }
         model.onDisk = onDisk;
         if (!model.unloaded) {
           reconcile(model);
