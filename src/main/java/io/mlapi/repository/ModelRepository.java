@@ -142,8 +142,8 @@ public final class ModelRepository {
       } catch (CancellationException e) {
         throw e;
       } catch (Throwable e) {
-        scanError = "cannot read " + source + ": " + reason(e);
-        LOG.warning(scanError + "; serving what is loaded");
+        scanError = "cannot read the models: " + source.relative(reason(e));
+        LOG.warning("cannot read " + source + ": " + reason(e) + "; serving what is loaded");
         publish();
         return;
       }
@@ -334,7 +334,7 @@ public final class ModelRepository {
       throw e;
     } catch (Throwable e) { // whatever the files do, only this version fails
       listener.failed(name, version, System.nanoTime() - start);
-      String reason = reason(e, dir);
+      String reason = publicReason(e);
       Level level = e instanceof ModelFormatException || e instanceof FileSystemException || e instanceof LoadTimeout
           ? Level.WARNING : Level.SEVERE;
       if (previous != null && previous.model != null) {
@@ -397,24 +397,10 @@ public final class ModelRepository {
     }
   }
 
-  /** Why a version failed, for everyone to read: its directory as the source shows it, no absolute path, no file content. */
-  private String reason(Throwable e, VersionDir dir) {
-    String reason = reason(e);
-    String shown = source.display(dir.dir());
-    for (String path : List.of(realPathOf(dir.dir()), dir.dir().toAbsolutePath().toString(), dir.dir().toString())) {
-      if (!path.isEmpty()) {
-        reason = reason.replace(path, shown);
-      }
-    }
+  /** Why a version failed, for everyone to read: paths relative to the repository, nothing of the files' content. */
+  private String publicReason(Throwable e) {
+    String reason = source.relative(reason(e));
     return reason.length() <= MAX_REASON ? reason : reason.substring(0, MAX_REASON) + "...";
-  }
-
-  private static String realPathOf(java.nio.file.Path dir) {
-    try {
-      return dir.toRealPath().toString();
-    } catch (java.io.IOException | RuntimeException e) {
-      return "";
-    }
   }
 
   /**

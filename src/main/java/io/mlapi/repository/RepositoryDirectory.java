@@ -132,7 +132,13 @@ public final class RepositoryDirectory implements ModelSource {
       TreeMap<String, Path> sorted = new TreeMap<>();
       files.forEach(file -> sorted.put(file.getFileName().toString(), file));
       for (Map.Entry<String, Path> file : sorted.entrySet()) {
-        BasicFileAttributes attributes = Files.readAttributes(file.getValue(), BasicFileAttributes.class);
+        BasicFileAttributes attributes;
+        try {
+          attributes = Files.readAttributes(file.getValue(), BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+          fingerprint.append(file.getKey()).append(":dangling;"); // a link to nothing: the load says so
+          continue;
+        }
         fingerprint.append(file.getKey()).append(':').append(attributes.size()).append(':')
             .append(attributes.lastModifiedTime().toMillis()).append(';');
       }
@@ -140,19 +146,18 @@ public final class RepositoryDirectory implements ModelSource {
     return fingerprint.toString();
   }
 
-  /** {@code iris/2}: the version directory relative to the repository. */
+  /** Paths as {@code iris/2/model.json}: relative to the repository. */
   @Override
-  public String display(Path dir) {
-    Path relative = dir.startsWith(root) ? root.relativize(dir) : dir.getFileName();
-    return relative == null ? dir.toString() : relative.toString();
+  public String relative(String message) {
+    return ModelSource.relativeTo(root, "the model repository", message);
   }
 
   /** A model or version directory that resolves outside the repository is refused. */
   @Override
   public void checkPlace(Path dir) throws IOException {
     if (!dir.toRealPath().startsWith(root.toRealPath())) {
-      throw new ModelFormatException(display(dir) + " leads out of the model repository (a link to another "
-          + "directory); a model's versions must be inside the repository");
+      throw new ModelFormatException(relative(dir.toString()) + " leads out of the model repository (a link to "
+          + "another directory); a model's versions must be inside the repository");
     }
   }
 

@@ -35,10 +35,11 @@ public final class SingleModelDirectory implements ModelSource {
     return Map.of(card.name(), versions);
   }
 
-  /** The model's name in {@code MODEL_DIR} (what {@code MODEL_FILE} says), never where its link leads. */
+  /** Paths relative to {@code MODEL_DIR}. */
   @Override
-  public String display(Path dir) {
-    return path.getFileName().toString();
+  public String relative(String message) {
+    Path modelDir = path.toAbsolutePath().getParent();
+    return modelDir == null ? message : ModelSource.relativeTo(modelDir, "the model directory", message);
   }
 
   @Override
