@@ -97,9 +97,10 @@ final class GuardedConnection implements ServerConnection, InterruptableTask<Voi
     }
   }
 
+  /** Idle between requests; never while a request head is awaited, which the header timeout governs (with a 408). */
   @Override
   public Duration idleTime() {
-    return http1.idleTime();
+    return headDeadline != 0 ? Duration.ZERO : http1.idleTime();
   }
 
   @Override

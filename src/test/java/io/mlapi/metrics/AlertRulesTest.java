@@ -2,6 +2,7 @@ package io.mlapi.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mlapi.Promtool;
 import io.mlapi.repository.ModelStatus;
 import io.mlapi.repository.RepositoryState;
 import io.mlapi.repository.VersionStatus;
@@ -14,8 +15,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -101,39 +100,8 @@ class AlertRulesTest {
 
   /** Runs promtool (with {@code stdin}, if given) and returns what it printed; fails on a non-zero exit. */
   private static String promtool(String stdin, String... arguments) {
-    List<String> command = new java.util.ArrayList<>(List.of("promtool"));
-    command.addAll(List.of(arguments));
-    Process process;
-    try {
-      process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    } catch (IOException e) {
-      throw new AssertionError("promtool is not installed (scripts/ci-setup installs Debian's prometheus): " + e, e);
-    }
-    try {
-      CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
-        try {
-          return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-      try (var in = process.getOutputStream()) {
-        if (stdin != null) {
-          in.write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-      }
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new AssertionError("promtool " + String.join(" ", arguments) + " took over 60 s");
-      }
-      String printed = output.join();
-      assertThat(process.exitValue()).as("promtool %s said:%n%s", String.join(" ", arguments), printed).isZero();
-      return printed;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    Promtool.Result result = Promtool.run(stdin, arguments);
+    assertThat(result.exitCode()).as("promtool %s said:%n%s", String.join(" ", arguments), result.output()).isZero();
+    return result.output();
   }
 }
