@@ -40,7 +40,12 @@ public final class MlapiProcess implements AutoCloseable {
 
   /** Starts {@code ./mlapi ARGS} in the project directory with {@code env} added to the environment. */
   public static MlapiProcess start(Map<String, String> env, String... args) {
-    List<String> command = new ArrayList<>();
+    return start(List.of(), env, args);
+  }
+
+  /** Starts {@code WRAPPER... ./mlapi ARGS} (e.g. {@code setpriv ...}) with {@code env} added to the environment. */
+  public static MlapiProcess start(List<String> wrapper, Map<String, String> env, String... args) {
+    List<String> command = new ArrayList<>(wrapper);
     command.add(PROJECT.resolve("mlapi").toString());
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(PROJECT.toFile());

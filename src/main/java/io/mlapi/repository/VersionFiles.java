@@ -30,7 +30,7 @@ final class VersionFiles {
   }
 
   /**
-   * @throws ModelFormatException naming the entry (by its name alone) and what is wrong with it
+   * @throws ModelFormatException naming the directory and the entry, and what is wrong with it
    * @throws IOException when the directory cannot be read at all
    */
   void check(Path dir) throws IOException {
@@ -39,7 +39,7 @@ final class VersionFiles {
       for (Path entry : entries) {
         String name = entry.getFileName().toString();
         if (!name.startsWith(".")) {
-          check(real, entry, name);
+          check(real, entry, dir + ": " + name);
         }
       }
     }
