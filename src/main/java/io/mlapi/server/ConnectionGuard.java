@@ -161,9 +161,14 @@ final class ConnectionGuard implements ServerConnectionSelector, AutoCloseable {
     return new GuardedConnection(this, ctx);
   }
 
-  /** Stops the timer; idempotent. */
+  /** Stops the timer, and waits (briefly) for its thread to end; idempotent. */
   @Override
   public void close() {
     timer.shutdownNow();
+    try {
+      timer.awaitTermination(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

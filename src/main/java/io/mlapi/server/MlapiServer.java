@@ -75,6 +75,10 @@ public final class MlapiServer implements AutoCloseable {
           .routing(api::register)
           .build()
           .start();
+      if (!server.isRunning()) { // Helidon logs why (a port in use, say) and returns a server that is not running
+        throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
+            + "; is another process using the port?");
+      }
       LOG.info("limits: " + limits.maxConnections() + " connections, " + limits.maxBufferedBytes()
           + " bytes of requests buffered, request heads within " + limits.headerTimeout().toMillis()
           + " ms, bodies within " + config.requestTimeout().toMillis() + " ms, idle connections closed after "
