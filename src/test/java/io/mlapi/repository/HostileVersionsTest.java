@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -46,23 +45,8 @@ class HostileVersionsTest {
   @TempDir
   Path root;
 
-  private final List<String> events = new CopyOnWriteArrayList<>();
-  private final LoadListener listener = new LoadListener() {
-    @Override
-    public void seen(String model) {
-      events.add("seen " + model);
-    }
-
-    @Override
-    public void loaded(String model, int version, long nanos) {
-      events.add("loaded " + model + "/" + version);
-    }
-
-    @Override
-    public void failed(String model, int version, long nanos) {
-      events.add("failed " + model + "/" + version);
-    }
-  };
+  private final RecordedLoads listener = new RecordedLoads(true);
+  private final List<String> events = listener.events();
 
   private ModelRepository repository(ModelLoader loader, Duration loadTimeout) {
     return new ModelRepository(new RepositoryDirectory(root), loader, VersionPolicies.latest(), listener, null,
