@@ -134,55 +134,53 @@ public final class ModelRepository {
   }
 
   private void pollLocked() {
-    {
-      Map<String, NavigableMap<Integer, VersionDir>> scan;
-      try {
-        scan = bounded("scanning " + source, source::scan);
-        scanError = null;
-      } catch (CancellationException e) {
-        throw e;
-      } catch (Throwable e) {
-        scanError = "cannot read the models: " + source.relative(reason(e));
-        LOG.warning("cannot read " + source + ": " + reason(e) + "; serving what is loaded");
-        publish();
-        return;
-      }
-      Set<String> names = new TreeSet<>(scan.keySet());
-      names.addAll(tracked.keySet());
-      for (String name : names) {
-        NavigableMap<Integer, VersionDir> onDisk = scan.get(name);
-        if (onDisk == null || onDisk.isEmpty()) {
-          Tracked gone = tracked.remove(name);
-          required.remove(name);
-          if (gone != null) {
-            gone.retireAll(retired);
-            if (!gone.served.isEmpty()) {
-              LOG.info("model " + name + " is no longer in " + source + ": unloaded");
-            }
-          }
-          continue;
-        }
-        Tracked model = tracked.get(name);
-        if (model == null) {
-          model = new Tracked(name);
-          tracked.put(name, model);
-          listener.seen(name);
-        }
-        model.onDisk = onDisk;
-        if (!model.unloaded) {
-          reconcile(model);
-          if (!started || !model.served.isEmpty()) {
-            required.add(name);
-          }
-        }
-      }
-      if (!started) {
-        started = true;
-        defaultModel = configuredDefault != null ? configuredDefault
-            : tracked.size() == 1 ? tracked.keySet().iterator().next() : null;
-      }
+    Map<String, NavigableMap<Integer, VersionDir>> scan;
+    try {
+      scan = bounded("scanning " + source, source::scan);
+      scanError = null;
+    } catch (CancellationException e) {
+      throw e;
+    } catch (Throwable e) {
+      scanError = "cannot read the models: " + source.relative(reason(e));
+      LOG.warning("cannot read " + source + ": " + reason(e) + "; serving what is loaded");
       publish();
+      return;
     }
+    Set<String> names = new TreeSet<>(scan.keySet());
+    names.addAll(tracked.keySet());
+    for (String name : names) {
+      NavigableMap<Integer, VersionDir> onDisk = scan.get(name);
+      if (onDisk == null || onDisk.isEmpty()) {
+        Tracked gone = tracked.remove(name);
+        required.remove(name);
+        if (gone != null) {
+          gone.retireAll(retired);
+          if (!gone.served.isEmpty()) {
+            LOG.info("model " + name + " is no longer in " + source + ": unloaded");
+          }
+        }
+        continue;
+      }
+      Tracked model = tracked.get(name);
+      if (model == null) {
+        model = new Tracked(name);
+        tracked.put(name, model);
+        listener.seen(name);
+      }
+      model.onDisk = onDisk;
+      if (!model.unloaded) {
+        reconcile(model);
+        if (!started || !model.served.isEmpty()) {
+          required.add(name);
+        }
+      }
+    }
+    if (!started) {
+      started = true;
+      defaultModel = configuredDefault != null ? configuredDefault
+          : tracked.size() == 1 ? tracked.keySet().iterator().next() : null;
+    }
+    publish();
   }
 
   /**
