@@ -340,8 +340,8 @@ public final class ModelRepository {
         LOG.log(level, "model " + name + " version " + version + " " + kept, level == Level.SEVERE ? e : null);
         return new Attempt(dir.fingerprint(), previous.model, kept);
       }
-      LOG.log(level, "cannot load model " + name + " version " + version + " from " + dir.dir() + ", not serving it: "
-          + reason, level == Level.SEVERE ? e : null);
+      LOG.log(level, "cannot load model " + name + " version " + version + ", not serving it: " + reason,
+          level == Level.SEVERE ? e : null);
       return new Attempt(dir.fingerprint(), null, reason);
     } finally {
       busyWith = null;

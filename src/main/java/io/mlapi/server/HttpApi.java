@@ -260,8 +260,9 @@ final class HttpApi {
 
   /**
    * Answers {@code {"error": message}} with {@code status}; the status the request is counted with.
-   * A body left unread closes the connection after the answer, rather than Helidon reading (and
-   * discarding) whatever the client still sends.
+   * A body left unread is then read and discarded by Helidon before the next request, so that a
+   * client still sending it gets the answer rather than a reset connection; the guard's body
+   * deadline bounds how long that may take.
    */
   private static int fail(Exchange exchange, int status, String message) {
     if (exchange.response().isSent()) {
@@ -269,9 +270,6 @@ final class HttpApi {
       return status;
     }
     try {
-      if (!exchange.request().content().consumed()) {
-        exchange.response().header(HeaderValues.CONNECTION_CLOSE);
-      }
       JsonBodies.sendError(exchange.response(), status, message);
       return status;
     } catch (RuntimeException e) {

@@ -157,8 +157,10 @@ final class JsonBodies {
     return Arrays.copyOf(body, capacity);
   }
 
+  /** A chunked body refused mid-way: its framing is lost (or not worth reading on), so its connection closes after the answer. */
   private static HttpException refused(Exchange exchange, RequestException e) {
     int status = e.status().code();
+    exchange.response().header(HeaderValues.CONNECTION_CLOSE);
     if (status == 503) {
       exchange.response().header(HeaderNames.RETRY_AFTER, "1");
     }
