@@ -67,6 +67,8 @@ final class GuardedConnection implements ServerConnection, InterruptableTask<Voi
   private volatile long bodyDeadline;
   private volatile long cutAt;
   private volatile Thread responder;
+  /** The current request has been answered (its body may still be being read and discarded). */
+  private volatile boolean answered;
 
   // The connection thread's alone:
   private boolean closeAfterResponse;
@@ -214,6 +216,7 @@ final class GuardedConnection implements ServerConnection, InterruptableTask<Voi
   void headersRead(Headers headers) {
     inHeaders = false;
     headDeadline = 0;
+    answered = false;
     bodyDeadline = System.nanoTime() + guard.requestTimeout().toNanos();
     guard.budget().release(headReserved + chunkReserved);
     headReserved = 0;
@@ -229,6 +232,7 @@ final class GuardedConnection implements ServerConnection, InterruptableTask<Voi
 
   /** A response's headers are about to be sent (before Helidon adds its own Connection header). */
   void responseHeadersSent(Headers headers) {
+    answered = true;
     if (headers.containsToken(HeaderValues.CONNECTION_CLOSE)) {
       closeAfterResponse = true;
     }
@@ -289,7 +293,8 @@ final class GuardedConnection implements ServerConnection, InterruptableTask<Voi
   // ---- Deadlines (the timer's side) ------------------------------------------------------------
 
   /**
-   * Cuts the connection if it waits for bytes past a deadline: 408 and close. A connection cut
+   * Cuts the connection if it waits for bytes past a deadline: 408 (unless its request was answered
+   * already, and only the rest of its body was awaited) and close. A connection cut
    * before but still open (its 408 stuck behind a client that reads nothing) is closed for good.
    */
   void check(long nowNanos) {
@@ -324,9 +329,12 @@ final class GuardedConnection implements ServerConnection, InterruptableTask<Voi
             + " ms; send it faster, or raise --request-timeout";
     LOG.fine(() -> "closing connection " + context.childSocketId() + " from " + context.remotePeer().host() + ": "
         + why);
+    boolean respond = inHead || !answered; // a request gets one answer: not a 408 after its 413, say
     responder = Thread.ofVirtual().name("mlapi-timeout-" + context.childSocketId()).start(() -> {
       try {
-        context.dataWriter().writeNow(BufferData.create(timeoutResponse(why)));
+        if (respond) {
+          context.dataWriter().writeNow(BufferData.create(timeoutResponse(why)));
+        }
       } catch (RuntimeException e) {
         LOG.fine(() -> "could not send 408 to " + context.childSocketId() + ": " + e);
       } finally {
