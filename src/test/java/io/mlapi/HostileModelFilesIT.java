@@ -113,15 +113,23 @@ class HostileModelFilesIT {
       assertThat(version(http, "link-to-secret", 1).path("reason").asText())
           .isEqualTo("link-to-secret/1: model.json links outside the version directory; the files of a model must be in it");
 
-      // Hot reload: every kind as a newer version of the model being served, then a good one.
+      // Hot reload: every kind as a newer version of the model being served, then a good one. Each is
+      // made aside and moved in whole, so that a poll sees it complete (as hostile, not half-written).
+      Path staging = Files.createDirectory(dir.resolve("staging"));
       int next = 2;
       for (HostileModels.Kind kind : HostileModels.Kind.values()) {
-        kind.spoil(ModelFixtures.publish(repository, "iris", next++, false));
+        kind.spoil(ModelFixtures.publish(staging, "iris", next++, false));
       }
-      Path lockedVersion = ModelFixtures.publish(repository, "iris", next++, false);
-      lock(lockedVersion);
-      lockedDirs.add(lockedVersion);
-      int lastBad = next - 1;
+      int lastBad = next;
+      for (int v = 2; v < lastBad; v++) {
+        Files.move(staging.resolve("iris/" + v), repository.resolve("iris/" + v), StandardCopyOption.ATOMIC_MOVE);
+      }
+      // Locked under a hidden name in its final directory (the scan skips it), then renamed in place:
+      // moving a directory to another parent would need write permission on it, which it has no more.
+      Path hidden = Files.move(ModelFixtures.publish(staging, "iris", lastBad, false),
+          repository.resolve("iris/.locked"), StandardCopyOption.ATOMIC_MOVE);
+      lock(hidden);
+      lockedDirs.add(Files.move(hidden, repository.resolve("iris/" + lastBad), StandardCopyOption.ATOMIC_MOVE));
       await(TWO_POLLS.plusSeconds(20), "every bad iris version tried", () -> java.util.stream.IntStream
           .rangeClosed(2, lastBad).allMatch(v -> version(http, "iris", v).path("state").asText().equals("UNAVAILABLE")));
       for (int v = 2; v <= lastBad; v++) {
@@ -132,7 +140,7 @@ class HostileModelFilesIT {
       assertThat(version(http, "iris", 1).path("state").asText()).isEqualTo("READY");
       normalClientIsServed(http);
 
-      int good = next;
+      int good = lastBad + 1;
       ModelFixtures.publish(repository, "iris", good, false);
       await(TWO_POLLS, "the good iris/" + good + " served", () -> version(http, "iris", good).path("state").asText()
           .equals("READY"));
