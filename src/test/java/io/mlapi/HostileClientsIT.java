@@ -333,4 +333,13 @@ class HostileClientsIT {
     assertThat(Promtool.checkMetrics(metrics.body())).isEmpty();
     normalClientIsServed(http);
   }
+
+  @Test
+  @Order(13)
+  void atStart_theServerSaidItsLimits_andThatTheRepositoryCommandsAreOff() {
+    assertThat(mlapi.err()).anyMatch(line -> line.endsWith("limits: 6000 connections, 67108864 bytes of requests "
+        + "buffered, request heads within 2000 ms, bodies within 3000 ms, idle connections closed after 3000 ms"));
+    assertThat(mlapi.err()).anyMatch(line -> line.endsWith("the repository commands that load and unload models are "
+        + "turned off: set --admin-token to use them"));
+  }
 }
