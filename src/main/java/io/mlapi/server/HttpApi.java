@@ -1,18 +1,19 @@
 package io.mlapi.server;
 
 import io.mlapi.model.InferenceException;
+import io.helidon.common.buffers.DataReader;
+import io.helidon.common.socket.SocketWriterException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.mlapi.inference.InferenceService;
 import io.mlapi.inference.Snapshot;
 import io.mlapi.metrics.Metrics;
-import io.helidon.common.buffers.DataReader;
-import io.helidon.common.socket.SocketWriterException;
-import io.helidon.webserver.CloseConnectionException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.SocketException;
@@ -283,7 +284,7 @@ final class HttpApi {
 
   /** The metrics, written whole before sending: a scrape gets all of them with a length, or an error. */
   private void metrics(Exchange exchange) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 * 1024);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
     try {
       metrics.write(out);
     } catch (IOException e) {
