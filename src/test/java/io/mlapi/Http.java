@@ -19,9 +19,15 @@ public final class Http {
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
+  private final int port;
 
   public Http(int port) {
     this.base = "http://127.0.0.1:" + port;
+    this.port = port;
+  }
+
+  public int port() {
+    return port;
   }
 
   public Response get(String path) {

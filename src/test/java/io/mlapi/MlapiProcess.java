@@ -42,12 +42,17 @@ public final class MlapiProcess implements AutoCloseable {
 
   /** Starts {@code ./mlapi ARGS} in the project directory with {@code env} added to the environment. */
   public static MlapiProcess start(Map<String, String> env, String... args) {
-    return start(PROJECT, env, true, args);
+    return start(List.of(), PROJECT, env, true, args);
+  }
+
+  /** Starts {@code WRAPPER... ./mlapi ARGS} (e.g. {@code setpriv ...}) with {@code env} added to the environment. */
+  public static MlapiProcess start(List<String> wrapper, Map<String, String> env, String... args) {
+    return start(wrapper, PROJECT, env, true, args);
   }
 
   /** Starts {@code ./mlapi ARGS} in {@code directory}, as a user in that directory would. */
   public static MlapiProcess startIn(Path directory, Map<String, String> env, String... args) {
-    return start(directory, env, true, args);
+    return start(List.of(), directory, env, true, args);
   }
 
   /**
@@ -55,11 +60,12 @@ public final class MlapiProcess implements AutoCloseable {
    * as a user runs it, rather than the tests' (which carry the coverage agent and no cache).
    */
   public static MlapiProcess startWithLauncherOptions(Map<String, String> env, String... args) {
-    return start(PROJECT, env, false, args);
+    return start(List.of(), PROJECT, env, false, args);
   }
 
-  private static MlapiProcess start(Path directory, Map<String, String> env, boolean testOptions, String... args) {
-    List<String> command = new ArrayList<>();
+  private static MlapiProcess start(List<String> wrapper, Path directory, Map<String, String> env, boolean testOptions,
+      String... args) {
+    List<String> command = new ArrayList<>(wrapper);
     command.add(PROJECT.resolve("mlapi").toString());
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());

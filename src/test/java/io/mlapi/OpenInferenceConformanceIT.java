@@ -341,8 +341,13 @@ class OpenInferenceConformanceIT {
         .isEqualTo("no model named \"nope\" in the repository");
   }
 
+  /** A repository command as Triton's clients send it: the bearer token, and a JSON body (or none). */
   private static Http.Response admin(String path, String body) {
-    return http.send(http.request(path).header("Authorization", "Bearer " + TOKEN)
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    HttpRequest.Builder request = http.request(path).header("Authorization", "Bearer " + TOKEN)
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (!body.isEmpty()) {
+      request.header("Content-Type", "application/json");
+    }
+    return http.send(request.build());
   }
 }

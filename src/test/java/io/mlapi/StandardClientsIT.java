@@ -61,7 +61,8 @@ class StandardClientsIT {
     new ModelWriter().replace(ModelFixtures.iris(1), modelDir.resolve("models"));
     mlapi = MlapiProcess.start(Map.of(), "serve", "--port", "0", "--model-dir", modelDir.toString(),
         "--model-file", "models", "--model-name", MODEL, "--max-rows", Integer.toString(MAX_ROWS),
-        "--max-request-bytes", Integer.toString(MAX_BYTES), "--poll-interval", "0", "--drain-delay", "0s");
+        "--max-request-bytes", Integer.toString(MAX_BYTES), "--poll-interval", "0", "--drain-delay", "0s",
+        "--open-admin"); // the Python client unloads the model through REST
     http = mlapi.awaitReady(Duration.ofSeconds(90));
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", mlapi.grpcPort()).usePlaintext().build();
   }

@@ -3,6 +3,7 @@ package io.mlapi.cli;
 import io.mlapi.model.ModelTrainer;
 import io.mlapi.onnx.OnnxSettings;
 import io.mlapi.repository.VersionPolicies;
+import io.mlapi.server.ConnectionLimits;
 import io.mlapi.server.ServerConfig;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -93,6 +94,34 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
           + "closed (env MLAPI_REQUEST_TIMEOUT; default: ${DEFAULT-VALUE}).")
   Duration requestTimeout;
 
+  @Option(names = "--header-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      defaultValue = "${env:MLAPI_HEADER_TIMEOUT:-10s}",
+      description = "Longest a request line and headers may take to arrive: 408 and the connection closed after it "
+          + "(env MLAPI_HEADER_TIMEOUT; default: ${DEFAULT-VALUE}).")
+  Duration headerTimeout;
+
+  @Option(names = "--idle-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      defaultValue = "${env:MLAPI_IDLE_TIMEOUT:-75s}",
+      description = "How long a kept-alive connection may wait for its next request (env MLAPI_IDLE_TIMEOUT; "
+          + "default: ${DEFAULT-VALUE}).")
+  Duration idleTimeout;
+
+  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "${env:MLAPI_MAX_CONNECTIONS}",
+      description = "Most connections open at once; more wait to be accepted (env MLAPI_MAX_CONNECTIONS; default: "
+          + "one per 64 KiB of maximum heap, 4096 with a 256 MiB heap).")
+  Integer maxConnections;
+
+  @Option(names = "--max-buffered-bytes", paramLabel = "BYTES", defaultValue = "${env:MLAPI_MAX_BUFFERED_BYTES}",
+      description = "Most request bytes held in memory at once, all connections together; a request that would "
+          + "pass it gets 503 with Retry-After (env MLAPI_MAX_BUFFERED_BYTES; default: a quarter of the maximum heap).")
+  Long maxBufferedBytes;
+
+  @Option(names = "--load-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      defaultValue = "${env:MLAPI_LOAD_TIMEOUT:-2m}",
+      description = "Longest one model version may take to load and check; after it the version is reported failed "
+          + "(env MLAPI_LOAD_TIMEOUT; default: ${DEFAULT-VALUE}).")
+  Duration loadTimeout;
+
   @Option(names = "--drain-delay", paramLabel = "DURATION", converter = DurationConverter.class,
       defaultValue = "${env:MLAPI_DRAIN_DELAY:-5s}",
       description = "After SIGTERM, how long requests are still served while readiness answers 503, so load "
@@ -106,9 +135,15 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   Duration gracePeriod;
 
   @Option(names = "--admin-token", paramLabel = "TOKEN", defaultValue = "${env:MLAPI_ADMIN_TOKEN}",
-      description = "Bearer token the repository commands (/v2/repository/...) require; without one they are open "
-          + "(env MLAPI_ADMIN_TOKEN).")
+      description = "Bearer token the repository commands (/v2/repository/...) require; without one, load and unload "
+          + "are refused unless --open-admin (env MLAPI_ADMIN_TOKEN).")
   String adminToken;
+
+  @Option(names = "--open-admin", defaultValue = "${env:MLAPI_OPEN_ADMIN:-false}", fallbackValue = "true",
+      arity = "0..1", paramLabel = "true|false",
+      description = "Without --admin-token, let anyone who can reach the server load and unload models (env "
+          + "MLAPI_OPEN_ADMIN; default: ${DEFAULT-VALUE}).")
+  boolean openAdmin;
 
   @Option(names = "--access-log", paramLabel = "FORMAT", defaultValue = "${env:MLAPI_ACCESS_LOG:-off}",
       description = "json: one JSON line per request on standard output; off: none (env MLAPI_ACCESS_LOG; "
@@ -154,6 +189,13 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     }
     // The constructors and parsers below check their arguments, which here are the user's values.
     try {
+      if (loadTimeout.isNegative() || loadTimeout.isZero()) {
+        throw new IllegalArgumentException("--load-timeout must be positive, got " + loadTimeout);
+      }
+      long heap = Runtime.getRuntime().maxMemory();
+      ConnectionLimits limits = new ConnectionLimits(headerTimeout, idleTimeout,
+          maxConnections != null ? maxConnections : ConnectionLimits.defaultMaxConnections(heap),
+          maxBufferedBytes != null ? maxBufferedBytes : ConnectionLimits.defaultMaxBufferedBytes(heap));
       if (defaultModel != null) {
         ModelTrainer.requireName(defaultModel);
       }
@@ -165,10 +207,11 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             + grpcPort);
       }
       ServerConfig config = new ServerConfig(host, port, maxRequestBytes, maxRows, requestTimeout, drainDelay,
-          gracePeriod, adminToken, accessLog.equals("json"));
+          gracePeriod, adminToken, accessLog.equals("json"), limits, openAdmin);
       return new ServeSettings(config, location.repository, location.modelDir, location.modelFile(), defaultModel,
           VersionPolicies.parse(versionPolicies), pollInterval, grpcPort, modelName, new OnnxSettings(
-          onnxIntraOpThreads, OnnxSettings.GraphOptimization.parse(onnxGraphOptimization), onnxMaxModelBytes));
+          onnxIntraOpThreads, OnnxSettings.GraphOptimization.parse(onnxGraphOptimization), onnxMaxModelBytes),
+          loadTimeout);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }

@@ -21,6 +21,8 @@ import java.time.Duration;
  * @param grpcPort the gRPC server's port; 0 picks a free one
  * @param modelName the name to serve the single model under, or {@code null} for its own
  * @param onnx how ONNX models are opened
+ * @param loadTimeout the longest one model version may take to load and check
  */
 record ServeSettings(ServerConfig server, Path repository, Path modelDir, String modelFile, String defaultModel,
-    VersionPolicies policies, Duration pollInterval, int grpcPort, String modelName, OnnxSettings onnx) {}
+    VersionPolicies policies, Duration pollInterval, int grpcPort, String modelName, OnnxSettings onnx,
+    Duration loadTimeout) {}

@@ -92,7 +92,7 @@ final class Serving {
       loader = renamed.loader(loader);
     }
     ModelRepository repository = new ModelRepository(source, loader, settings.policies(), metrics,
-        settings.defaultModel());
+        settings.defaultModel(), settings.loadTimeout(), ModelRepository.DEFAULT_MAX_FILE_BYTES);
     metrics.watch(repository::state);
     // The models load (or the first one trains) while the server starts: the two share nothing,
     // and on a cold JVM each takes a few hundred milliseconds, so overlapping them makes the server
@@ -225,10 +225,13 @@ final class Serving {
     }
   }
 
+  /** Polls; nothing a poll throws (an error included) may end the polling, or later versions would never load. */
   private static void pollSafely(ModelRepository repository) {
     try {
       repository.poll();
-    } catch (RuntimeException e) {
+    } catch (java.util.concurrent.CancellationException e) {
+      LOG.fine("polling stopped: " + e.getMessage());
+    } catch (Throwable e) {
       LOG.log(Level.SEVERE, "polling the models failed; trying again at the next interval", e);
     }
   }

@@ -18,6 +18,8 @@ import java.io.OutputStream;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -48,9 +50,11 @@ public final class Metrics implements LoadListener {
   private final Counter loads;
   private final Counter loadFailures;
   private final Histogram loadDuration;
+  private final Counter refused;
 
   private final Map<RequestKey, CounterDataPoint> requestPoints = new ConcurrentHashMap<>();
   private final Map<ModelKey, DistributionDataPoint> inferencePoints = new ConcurrentHashMap<>();
+  private final Map<Integer, CounterDataPoint> refusedPoints = new ConcurrentHashMap<>();
 
   public Metrics() {
     requests = Counter.builder().name("mlapi_requests_total")
@@ -76,7 +80,34 @@ public final class Metrics implements LoadListener {
     loadDuration = Histogram.builder().name("mlapi_model_load_duration_seconds")
         .help("Time to load and check a model version, failed attempts included").labelNames("model")
         .classicOnly().classicUpperBounds(LOAD_BUCKETS).withoutExemplars().register(registry);
+    refused = Counter.builder().name("mlapi_requests_refused_total")
+        .help("Requests answered before reaching an endpoint, by status: malformed (400), too slow to send their "
+            + "head (408), headers too large (431), over the request buffer budget (503)")
+        .labelNames("status").withoutExemplars().register(registry);
     JvmMetrics.builder().register(registry);
+  }
+
+  /**
+   * Adds {@code mlapi_open_connections} and {@code mlapi_buffered_request_bytes}, read at each scrape.
+   *
+   * @param open client connections open now
+   * @param buffered request bytes held in memory now, and {@code limit} the most allowed
+   */
+  public void watchConnections(IntSupplier open, LongSupplier buffered, long limit) {
+    GaugeWithCallback.builder().name("mlapi_open_connections").help("Client connections open now")
+        .callback(callback -> callback.call(open.getAsInt())).register(registry);
+    GaugeWithCallback.builder().name("mlapi_buffered_request_bytes")
+        .help("Request bytes held in memory now (heads arriving, bodies being read); the limit is "
+            + "mlapi_buffered_request_bytes_limit")
+        .callback(callback -> callback.call(buffered.getAsLong())).register(registry);
+    GaugeWithCallback.builder().name("mlapi_buffered_request_bytes_limit")
+        .help("The most request bytes held in memory at once (--max-buffered-bytes)")
+        .callback(callback -> callback.call(limit)).register(registry);
+  }
+
+  /** A request refused before it reached an endpoint (it has no endpoint or model to count it by). */
+  public void refused(int status) {
+    refusedPoints.computeIfAbsent(status, key -> refused.labelValues(Integer.toString(key))).inc();
   }
 
   /** Adds {@code mlapi_model_versions{model, state}}, read from {@code repository} at each scrape. */
@@ -138,6 +169,16 @@ public final class Metrics implements LoadListener {
     inferencePoints.computeIfAbsent(new ModelKey(model, version),
         key -> inferenceDuration.labelValues(key.model, versionLabel(key.version)))
         .observe(nanos / NANOS_PER_SECOND);
+  }
+
+  /**
+   * Starts the model's failure counter at 0, so that {@code increase(...)} sees its first failure.
+   * Only that counter: its alert needs it, and every series more per model weighs on a repository
+   * of thousands of models.
+   */
+  @Override
+  public void seen(String model) {
+    loadFailures.labelValues(model);
   }
 
   @Override

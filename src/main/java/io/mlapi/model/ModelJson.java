@@ -16,4 +16,23 @@ final class ModelJson {
       .build();
 
   private ModelJson() {}
+
+  /**
+   * " at line 3, column 9 (field parameters.C)": where a JSON error is, without Jackson's message,
+   * which quotes the text it could not read (and a {@code model.json} may be anything).
+   */
+  static String where(com.fasterxml.jackson.core.JacksonException e) {
+    StringBuilder where = new StringBuilder();
+    var location = e.getLocation();
+    if (location != null && location.getLineNr() > 0) {
+      where.append(" at line ").append(location.getLineNr()).append(", column ").append(location.getColumnNr());
+    }
+    if (e instanceof com.fasterxml.jackson.databind.JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+      String field = mapping.getPath().stream()
+          .map(reference -> reference.getFieldName() != null ? reference.getFieldName() : "[" + reference.getIndex() + "]")
+          .collect(java.util.stream.Collectors.joining(".")).replace(".[", "[");
+      where.append(" (field ").append(field).append(": missing, or of the wrong type)");
+    }
+    return where.toString();
+  }
 }

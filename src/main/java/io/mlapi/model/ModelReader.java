@@ -6,12 +6,17 @@ import io.mlapi.data.CsvReader;
 import io.mlapi.data.DatasetException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlapi.data.Scaler;
+import io.mlapi.linear.LiblinearHeader;
 import io.mlapi.linear.LinearSvcModel;
 import io.mlapi.svm.Kernel;
+import io.mlapi.svm.LibsvmHeader;
 import io.mlapi.svm.SvcModel;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -24,6 +29,11 @@ import java.util.List;
  * is one this build reads (format 1 is upgraded as it is read), every file matches the checksum in
  * {@code model.json}, the LIBSVM or LIBLINEAR model and the scaler agree with the card, and
  * predicting the stored test rows gives the recorded accuracy (or R²).
+ *
+ * <p>The files may be hostile: only regular files are read, each within a size limit (the model
+ * file and the test rows within an eighth of the heap each), the LIBSVM and LIBLINEAR headers'
+ * counts are checked before those libraries allocate what they say ({@link LibsvmHeader},
+ * {@link LiblinearHeader}), and messages name files and places in them, never their content.
  */
 public final class ModelReader {
   private ModelReader() {}
@@ -36,9 +46,25 @@ public final class ModelReader {
       return readChecked(dir);
     } catch (ModelFormatException e) {
       throw e;
+    } catch (DatasetException e) {
+      throw new ModelFormatException(e.file() + ":" + e.line() + ":" + e.column() + ": not a test row as "
+          + ModelFiles.CARD + " describes them", e);
+    } catch (FileSystemException e) {
+      throw new ModelFormatException(dir + ": cannot read " + e.getFile() + (e.getReason() == null ? "" : ": "
+          + e.getReason()) + " (" + e.getClass().getSimpleName() + ")", e);
     } catch (IOException | RuntimeException e) {
-      throw new ModelFormatException(dir + ": cannot load the model: " + e.getMessage(), e);
+      throw new ModelFormatException(dir + ": cannot load the model (" + e.getClass().getSimpleName() + ")", e);
     }
+  }
+
+  /** What one model's files may take in memory: an eighth of the heap for each of them. */
+  private static long memoryPerFile() {
+    return Runtime.getRuntime().maxMemory() / 8;
+  }
+
+  /** A model file, bounded, as a reader over its bytes. */
+  private static BufferedReader reader(byte[] bytes) {
+    return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.UTF_8));
   }
 
   private static TrainedModel readChecked(Path dir) throws IOException {
@@ -92,7 +118,9 @@ public final class ModelReader {
     int features = card.features().size();
     if (EstimatorSpec.LINEAR_SVC.equals(card.estimator())) {
       LinearSvcModel linear;
-      try (BufferedReader in = Files.newBufferedReader(dir.resolve(ModelFiles.LIBLINEAR), StandardCharsets.UTF_8)) {
+      byte[] liblinear = ModelFiles.read(dir.resolve(ModelFiles.LIBLINEAR), memoryPerFile());
+      try (BufferedReader in = reader(liblinear)) {
+        LiblinearHeader.check(liblinear, features, card.classes().size());
         linear = LinearSvcModel.read(in, features);
       } catch (IllegalArgumentException e) {
         throw new ModelFormatException(dir + ": " + ModelFiles.LIBLINEAR + ": " + e.getMessage(), e);
@@ -104,7 +132,9 @@ public final class ModelReader {
       return new Estimator.Liblinear(linear);
     }
     SvcModel svm;
-    try (BufferedReader in = Files.newBufferedReader(dir.resolve(ModelFiles.LIBSVM), StandardCharsets.UTF_8)) {
+    byte[] libsvm = ModelFiles.read(dir.resolve(ModelFiles.LIBSVM), memoryPerFile());
+    try (BufferedReader in = reader(libsvm)) {
+      LibsvmHeader.check(libsvm, features, memoryPerFile());
       svm = SvcModel.read(in, features);
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(dir + ": " + ModelFiles.LIBSVM + ": " + e.getMessage(), e);
@@ -146,11 +176,11 @@ public final class ModelReader {
     Path file = dir.resolve(ModelFiles.CARD);
     JsonNode tree;
     try {
-      tree = ModelJson.MAPPER.readTree(Files.readAllBytes(file));
+      tree = ModelJson.MAPPER.readTree(ModelFiles.read(file, ModelFiles.MAX_CARD_BYTES));
     } catch (NoSuchFileException e) {
       throw new ModelFormatException(dir + ": no " + ModelFiles.CARD + "; not a model directory, or one still being written");
     } catch (JacksonException e) {
-      throw new ModelFormatException(file + " is not valid JSON: " + e.getOriginalMessage());
+      throw new ModelFormatException(file + " is not valid JSON" + ModelJson.where(e));
     }
     JsonNode format = tree.path("formatVersion");
     if (!format.isInt()) {
@@ -171,7 +201,7 @@ public final class ModelReader {
     try {
       card = ModelJson.MAPPER.treeToValue(tree, ModelCard.class);
     } catch (JacksonException e) {
-      throw new ModelFormatException(file + " is not a valid model card: " + e.getOriginalMessage());
+      throw new ModelFormatException(file + " is not a valid model card" + ModelJson.where(e));
     }
     validate(file, card);
     return card;
@@ -233,6 +263,7 @@ public final class ModelReader {
       throws IOException {
     List<String> names = card.featureNames();
     List<String> labelNames = card.metrics().labels();
+    ModelFiles.requireRegular(file, memoryPerFile());
     try (CsvReader csv = new CsvReader(Files.newBufferedReader(file, StandardCharsets.UTF_8), file.toString())) {
       String[] header = csv.next();
       List<String> expected = new ArrayList<>(names);

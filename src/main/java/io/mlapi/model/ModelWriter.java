@@ -29,7 +29,9 @@ import java.util.stream.Stream;
  * version ({@link #writeNew}) then appears by one rename. A model at a fixed path
  * ({@link #replace}, the tutorial's {@code $MODEL_DIR/$MODEL_FILE}) is a symbolic link to a hidden
  * sibling directory, switched by renaming a new link over it: the path always names either the
- * old complete model or the new one. Leftovers of a writer that died are removed by the next one.
+ * old complete model or the new one. A writer that fails removes what it wrote; leftovers of one
+ * that died (killed, or the machine with it) are removed by the next writer of the same model,
+ * which holds a lock file while it writes so that it never removes a live writer's files.
  */
 public final class ModelWriter {
   private final Consumer<String> beforeStep;
@@ -53,22 +55,56 @@ public final class ModelWriter {
     Path parent = dir.toAbsolutePath().getParent();
     try {
       Files.createDirectories(parent);
-      if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-        throw new ModelPathException(dir + " exists already; a version is never overwritten, so pick a new one");
+      try (FileChannel lockFile = FileChannel.open(parent.resolve(WRITER_LOCK), StandardOpenOption.CREATE,
+          StandardOpenOption.WRITE)) {
+        lockFile.lock(); // held until the channel closes: one writer per model at a time
+        removeTemporaries(parent);
+        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+          throw new ModelPathException(dir + " exists already; a version is never overwritten, so pick a new one");
+        }
+        Path temporary = Files.createDirectory(parent.resolve(temporaryName(dir)));
+        boolean published = false;
+        try {
+          TrainedModel written = writeFiles(model, temporary);
+          beforeStep.accept("publish");
+          try {
+            Files.move(temporary, dir, StandardCopyOption.ATOMIC_MOVE);
+          } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+            throw new ModelPathException(dir + " appeared while the model was written; it was left alone", e);
+          }
+          published = true;
+          ModelFiles.sync(parent);
+          return written;
+        } finally {
+          if (!published) {
+            deleteQuietly(temporary); // a disk that filled up must not stay full of half a model
+          }
+        }
       }
-      Path temporary = Files.createDirectory(parent.resolve(temporaryName(dir)));
-      TrainedModel written = writeFiles(model, temporary);
-      beforeStep.accept("publish");
-      try {
-        Files.move(temporary, dir, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-        deleteTree(temporary);
-        throw new ModelPathException(dir + " appeared while the model was written; it was left alone", e);
-      }
-      ModelFiles.sync(parent);
-      return written;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the model to " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The lock file in a repository's model directory (hidden, so the server's scan passes it over). */
+  static final String WRITER_LOCK = ".writer.lock";
+
+  /** {@code .3.tmp-1a2b3c4d}: the temporary directory a {@link #writeNew} of version 3 makes. */
+  private static void removeTemporaries(Path modelDir) throws IOException {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(modelDir, ".*.tmp-*")) {
+      for (Path entry : entries) {
+        if (entry.getFileName().toString().matches("\\.[1-9][0-9]*\\.tmp-[0-9a-f]{8}")) {
+          deleteTree(entry);
+        }
+      }
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try {
+      deleteTree(dir);
+    } catch (IOException | UncheckedIOException e) {
+      // the next writer removes it
     }
   }
 

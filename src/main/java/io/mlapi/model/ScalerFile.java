@@ -31,9 +31,9 @@ final class ScalerFile {
   static Scaler read(Path file, String kind, int features) throws IOException {
     JsonNode json;
     try {
-      json = ModelJson.MAPPER.readTree(Files.readAllBytes(file));
+      json = ModelJson.MAPPER.readTree(ModelFiles.read(file, ModelFiles.MAX_CARD_BYTES));
     } catch (com.fasterxml.jackson.core.JacksonException e) {
-      throw new ModelFormatException(file + " is not valid JSON: " + e.getOriginalMessage());
+      throw new ModelFormatException(file + " is not valid JSON" + ModelJson.where(e));
     }
     Scaler.Kind scalerKind;
     try {

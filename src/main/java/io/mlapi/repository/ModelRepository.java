@@ -4,6 +4,8 @@ import io.mlapi.model.Model;
 import io.mlapi.model.ModelFormatException;
 import io.mlapi.repository.ModelSource.VersionDir;
 import io.mlapi.repository.VersionStatus.State;
+import java.nio.file.FileSystemException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -15,6 +17,15 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -27,18 +38,39 @@ import java.util.logging.Logger;
  * {@link VersionStatus}) and never served, and it is not retried until its files change.
  *
  * <p>A model no longer served is closed ({@link Model#close}) once the state without it is
- * published. Polls and the load and unload commands run one at a time; readers never wait.
+ * published. Polls and the load and unload commands run one at a time, under a
+ * {@link ReentrantLock} (not a monitor: a virtual thread waiting for a monitor pins its carrier on
+ * JDK 21); readers never wait for it, and the commands wait for it a bounded time
+ * ({@link BusyException}).
+ *
+ * <p>Whatever a version's files do, only that version fails: before a loader opens anything the
+ * directory is checked ({@link ModelSource#checkPlace}, {@link VersionFiles}); each load runs on
+ * its own thread and is given up after the load timeout (a file that never ends); and every
+ * {@link Throwable} it throws, errors included, marks that version failed with a reason that
+ * names files relative to the repository and quotes nothing of their content.
  */
 public final class ModelRepository {
   private static final Logger LOG = Logger.getLogger(ModelRepository.class.getName());
+  /** How long a version may take to load and check, unless configured otherwise. */
+  public static final Duration DEFAULT_LOAD_TIMEOUT = Duration.ofMinutes(2);
+  /** The largest file a version directory may hold, unless configured otherwise. */
+  public static final long DEFAULT_MAX_FILE_BYTES = 4L << 30;
+  /** Failure reasons are cut to this length. */
+  private static final int MAX_REASON = 500;
 
   private final ModelSource source;
   private final ModelLoader loader;
   private final VersionPolicies policies;
   private final LoadListener listener;
   private final String configuredDefault;
+  private final Duration loadTimeout;
+  private final VersionFiles versionFiles;
+  /** A platform thread per load or scan, so one that hangs (a FIFO's open) holds only itself. */
+  private final Executor loads = runnable -> Thread.ofPlatform().daemon().name("mlapi-model-load").start(runnable);
 
-  private final Object lock = new Object();
+  private final ReentrantLock lock = new ReentrantLock();
+  /** What the lock's holder is loading, for a command that finds the repository busy. */
+  private volatile String busyWith;
   // Guarded by lock:
   private final Map<String, Tracked> tracked = new TreeMap<>();
   private final Set<String> required = new HashSet<>();
@@ -56,11 +88,34 @@ public final class ModelRepository {
    */
   public ModelRepository(ModelSource source, ModelLoader loader, VersionPolicies policies, LoadListener listener,
       String defaultModel) {
+    this(source, loader, policies, listener, defaultModel, DEFAULT_LOAD_TIMEOUT, VersionFiles.DEFAULT_MAX_FILE_BYTES);
+  }
+
+  /**
+   * @param loadTimeout the longest one version may take to load (and the source to be scanned)
+   * @param maxFileBytes the largest file a version directory may hold
+   */
+  public ModelRepository(ModelSource source, ModelLoader loader, VersionPolicies policies, LoadListener listener,
+      String defaultModel, Duration loadTimeout, long maxFileBytes) {
+    if (loadTimeout.isNegative() || loadTimeout.isZero()) {
+      throw new IllegalArgumentException("the load timeout must be positive, got " + loadTimeout);
+    }
     this.source = source;
     this.loader = loader;
     this.policies = policies;
     this.listener = listener;
     this.configuredDefault = defaultModel;
+    this.loadTimeout = loadTimeout;
+    this.versionFiles = new VersionFiles(maxFileBytes);
+  }
+
+  /** A repository command could not start within its wait: a load is in progress. */
+  public static final class BusyException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BusyException(String message) {
+      super(message, null, false, false);
+    }
   }
 
   /** What is served now. */
@@ -70,47 +125,61 @@ public final class ModelRepository {
 
   /** Scans the source and loads, switches and unloads versions to match it and the version policies. */
   public void poll() {
-    synchronized (lock) {
-      Map<String, NavigableMap<Integer, VersionDir>> scan;
-      try {
-        scan = source.scan();
-        scanError = null;
-      } catch (Exception e) {
-        scanError = "cannot read " + source + ": " + e.getMessage();
-        LOG.warning(scanError + "; serving what is loaded");
-        publish();
-        return;
-      }
-      Set<String> names = new TreeSet<>(scan.keySet());
-      names.addAll(tracked.keySet());
-      for (String name : names) {
-        NavigableMap<Integer, VersionDir> onDisk = scan.get(name);
-        if (onDisk == null || onDisk.isEmpty()) {
-          Tracked gone = tracked.remove(name);
-          required.remove(name);
-          if (gone != null) {
-            gone.retireAll(retired);
-            if (!gone.served.isEmpty()) {
-              LOG.info("model " + name + " is no longer in " + source + ": unloaded");
-            }
-          }
-          continue;
-        }
-        Tracked model = tracked.computeIfAbsent(name, Tracked::new);
-        model.onDisk = onDisk;
-        if (!model.unloaded) {
-          reconcile(model);
-          if (!started || !model.served.isEmpty()) {
-            required.add(name);
-          }
-        }
-      }
-      if (!started) {
-        started = true;
-        defaultModel = configuredDefault != null ? configuredDefault : source.defaultModel(scan);
-      }
-      publish();
+    lock.lock();
+    try {
+      pollLocked();
+    } finally {
+      lock.unlock();
     }
+  }
+
+  private void pollLocked() {
+    Map<String, NavigableMap<Integer, VersionDir>> scan;
+    try {
+      scan = bounded("scanning " + source, source::scan);
+      scanError = null;
+    } catch (CancellationException e) {
+      throw e;
+    } catch (Throwable e) {
+      scanError = "cannot read the models: " + source.relative(reason(e));
+      LOG.warning("cannot read " + source + ": " + reason(e) + "; serving what is loaded");
+      publish();
+      return;
+    }
+    Set<String> names = new TreeSet<>(scan.keySet());
+    names.addAll(tracked.keySet());
+    for (String name : names) {
+      NavigableMap<Integer, VersionDir> onDisk = scan.get(name);
+      if (onDisk == null || onDisk.isEmpty()) {
+        Tracked gone = tracked.remove(name);
+        required.remove(name);
+        if (gone != null) {
+          gone.retireAll(retired);
+          if (!gone.served.isEmpty()) {
+            LOG.info("model " + name + " is no longer in " + source + ": unloaded");
+          }
+        }
+        continue;
+      }
+      Tracked model = tracked.get(name);
+      if (model == null) {
+        model = new Tracked(name);
+        tracked.put(name, model);
+        listener.seen(name);
+      }
+      model.onDisk = onDisk;
+      if (!model.unloaded) {
+        reconcile(model);
+        if (!started || !model.served.isEmpty()) {
+          required.add(name);
+        }
+      }
+    }
+    if (!started) {
+      started = true;
+      defaultModel = configuredDefault != null ? configuredDefault : source.defaultModel(scan);
+    }
+    publish();
   }
 
   /**
@@ -120,14 +189,26 @@ public final class ModelRepository {
    * @return the model's status afterwards, or empty when the source has no such model
    */
   public Optional<ModelStatus> load(String name) {
-    synchronized (lock) {
+    return load(name, Duration.ofNanos(Long.MAX_VALUE));
+  }
+
+  /**
+   * {@link #load(String)}, waiting at most {@code wait} for a poll or command in progress.
+   *
+   * @throws BusyException when it is still in progress after {@code wait}
+   */
+  public Optional<ModelStatus> load(String name, Duration wait) {
+    lockWithin(wait);
+    try {
       Tracked model = tracked.get(name);
       if (model != null) {
         model.unloaded = false;
         model.attempts.values().removeIf(attempt -> attempt.model == null);
       }
-      poll();
+      pollLocked();
       return Optional.ofNullable(state.models().get(name));
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -137,7 +218,17 @@ public final class ModelRepository {
    * @return the model's status afterwards, or empty when there is no such model
    */
   public Optional<ModelStatus> unload(String name) {
-    synchronized (lock) {
+    return unload(name, Duration.ofNanos(Long.MAX_VALUE));
+  }
+
+  /**
+   * {@link #unload(String)}, waiting at most {@code wait} for a poll or command in progress.
+   *
+   * @throws BusyException when it is still in progress after {@code wait}
+   */
+  public Optional<ModelStatus> unload(String name, Duration wait) {
+    lockWithin(wait);
+    try {
       Tracked model = tracked.get(name);
       if (model == null) {
         return Optional.empty();
@@ -149,6 +240,22 @@ public final class ModelRepository {
       LOG.info("model " + name + " unloaded on request; it stays unloaded until loaded again");
       publish();
       return Optional.of(state.models().get(name));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void lockWithin(Duration wait) {
+    boolean locked;
+    try {
+      locked = lock.tryLock(wait.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BusyException("interrupted while waiting for the repository");
+    }
+    if (!locked) {
+      String what = busyWith;
+      throw new BusyException("the repository is busy" + (what == null ? "" : " " + what));
     }
   }
 
@@ -171,11 +278,14 @@ public final class ModelRepository {
         model.loading = version;
         publish();
         Attempt previous = attempt;
-        attempt = loadVersion(model.name, version, dir, previous);
+        try {
+          attempt = loadVersion(model.name, version, dir, previous);
+        } finally {
+          model.loading = null;
+        }
         if (previous != null && previous.model != null && previous.model != attempt.model) {
           retired.add(previous.model);
         }
-        model.loading = null;
         model.attempts.put(version, attempt);
       }
       if (attempt.model != null) {
@@ -205,24 +315,112 @@ public final class ModelRepository {
 
   private Attempt loadVersion(String name, int version, VersionDir dir, Attempt previous) {
     long start = System.nanoTime();
+    busyWith = "loading model " + name + " version " + version;
     try {
-      Model model = loader.load(dir.dir(), name, version);
+      Model model = bounded("loading model " + name + " version " + version, () -> {
+        source.checkPlace(dir.dir());
+        versionFiles.check(dir.dir());
+        return loader.load(dir.dir(), name, version);
+      });
       listener.loaded(name, version, System.nanoTime() - start);
       LOG.info("loaded model " + name + " version " + version + " from " + dir.dir() + " in "
           + (System.nanoTime() - start) / 1_000_000 + " ms"
           + (model.score().isPresent() ? " (test score " + model.score().getAsDouble() + ")" : ""));
       return new Attempt(dir.fingerprint(), model, null);
-    } catch (ModelFormatException e) {
+    } catch (CancellationException e) {
+      throw e;
+    } catch (Throwable e) { // whatever the files do, only this version fails
       listener.failed(name, version, System.nanoTime() - start);
+      String reason = publicReason(e);
+      Level level = e instanceof ModelFormatException || e instanceof FileSystemException || e instanceof LoadTimeout
+          ? Level.WARNING : Level.SEVERE;
       if (previous != null && previous.model != null) {
-        String reason = "changed on disk, and the new files do not load (" + e.getMessage()
-            + "); still serving the copy loaded before";
-        LOG.warning("model " + name + " version " + version + " " + reason);
-        return new Attempt(dir.fingerprint(), previous.model, reason);
+        String kept = "changed on disk, and the new files do not load (" + reason + "); still serving the copy loaded before";
+        LOG.log(level, "model " + name + " version " + version + " " + kept, level == Level.SEVERE ? e : null);
+        return new Attempt(dir.fingerprint(), previous.model, kept);
       }
-      LOG.warning("cannot load model " + name + " version " + version + ", not serving it: " + e.getMessage());
-      return new Attempt(dir.fingerprint(), null, e.getMessage());
+      LOG.log(level, "cannot load model " + name + " version " + version + ", not serving it: " + reason,
+          level == Level.SEVERE ? e : null);
+      return new Attempt(dir.fingerprint(), null, reason);
+    } finally {
+      busyWith = null;
     }
+  }
+
+  /**
+   * Runs {@code task} on a thread of its own and waits for it at most the load timeout. A task
+   * given up on is interrupted, and a model it still returns is closed.
+   *
+   * @throws LoadTimeout when it takes longer
+   * @throws CancellationException when the waiting thread is interrupted (the server stops)
+   * @throws Throwable whatever the task throws
+   */
+  private <T> T bounded(String what, Callable<T> task) throws Throwable {
+    CompletableFuture<Thread> runner = new CompletableFuture<>();
+    CompletableFuture<T> result = CompletableFuture.supplyAsync(() -> {
+      runner.complete(Thread.currentThread());
+      try {
+        return task.call();
+      } catch (Throwable e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    }, loads);
+    try {
+      return result.get(loadTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause();
+    } catch (TimeoutException e) {
+      runner.thenAccept(Thread::interrupt);
+      result.thenAccept(late -> {
+        if (late instanceof Model model) {
+          model.close();
+        }
+      });
+      throw new LoadTimeout(what + " took longer than the load timeout of " + loadTimeout.toMillis()
+          + " ms (a file that never ends, such as a FIFO or a device, or too slow a disk?); given up");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      runner.thenAccept(Thread::interrupt);
+      throw new CancellationException("interrupted while " + what);
+    }
+  }
+
+  /** A load or scan that did not finish within the load timeout. */
+  static final class LoadTimeout extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    LoadTimeout(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** Why a version failed, for everyone to read: paths relative to the repository, nothing of the files' content. */
+  private String publicReason(Throwable e) {
+    String reason = source.relative(reason(e));
+    return reason.length() <= MAX_REASON ? reason : reason.substring(0, MAX_REASON) + "...";
+  }
+
+  /**
+   * The message of the failures that are ours (they name files, never quote them) or the file
+   * system's (a path and why); for anything else only its kind, as its message may quote the
+   * content of whatever file was read (it is logged in full).
+   */
+  private static String reason(Throwable e) {
+    if (e instanceof ModelFormatException || e instanceof LoadTimeout) {
+      return e.getMessage();
+    }
+    if (e instanceof FileSystemException f) {
+      return f.getFile() + ": " + (f.getReason() != null ? f.getReason()
+          : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+          : e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getClass().getSimpleName());
+    }
+    if (e instanceof StackOverflowError) {
+      return "its files are nested too deeply to read (StackOverflowError)";
+    }
+    if (e instanceof OutOfMemoryError) {
+      return "its files need more memory than this server has (OutOfMemoryError)";
+    }
+    return "cannot load it: " + e.getClass().getSimpleName() + " (the server log has the details)";
   }
 
   private void publish() {
@@ -301,7 +499,8 @@ public final class ModelRepository {
 
   /** Every problem the repository knows of, one line each: for a start-up failure message. */
   public List<String> problems() {
-    synchronized (lock) {
+    lock.lock();
+    try {
       List<String> problems = new ArrayList<>();
       if (scanError != null) {
         problems.add(scanError);
@@ -314,6 +513,8 @@ public final class ModelRepository {
         });
       }
       return problems;
+    } finally {
+      lock.unlock();
     }
   }
 }

@@ -24,6 +24,49 @@ public interface ModelSource {
   }
 
   /**
+   * {@code message} with the paths of the source's files written relative to where it keeps its
+   * models ({@code /srv/models/iris/2/model.json} as {@code iris/2/model.json}): what clients
+   * may read (failure reasons) never names the machine's directories.
+   */
+  default String relative(String message) {
+    return message;
+  }
+
+  /**
+   * {@code message} with every path under {@code root} (as given, absolute, or real) made relative
+   * to it, and {@code root} itself called {@code rootName}.
+   */
+  static String relativeTo(Path root, String rootName, String message) {
+    java.util.Set<String> prefixes = new java.util.TreeSet<>(java.util.Comparator.comparing(String::length)
+        .reversed().thenComparing(java.util.Comparator.naturalOrder()));
+    prefixes.add(root.toAbsolutePath().normalize().toString());
+    prefixes.add(root.toString());
+    try {
+      prefixes.add(root.toRealPath().toString());
+    } catch (IOException | RuntimeException e) {
+      // not there (any more): the other two spellings do
+    }
+    String relative = message;
+    for (String prefix : prefixes) {
+      relative = relative.replace(prefix + java.io.File.separator, "");
+    }
+    for (String prefix : prefixes) {
+      relative = relative.replace(prefix, rootName);
+    }
+    return relative;
+  }
+
+  /**
+   * Refuses a version directory that is not where the source keeps its models (a link out of the
+   * repository), before anything in it is read.
+   *
+   * @throws io.mlapi.model.ModelFormatException saying so
+   * @throws IOException when the directory cannot be resolved
+   */
+  default void checkPlace(Path dir) throws IOException {
+  }
+
+  /**
    * A version directory as the scan saw it.
    *
    * @param fingerprint changes whenever the directory's files change (names, sizes, modification

@@ -51,6 +51,16 @@ public final class RenamedModelSource implements ModelSource {
   }
 
   @Override
+  public String relative(String message) {
+    return source.relative(message);
+  }
+
+  @Override
+  public void checkPlace(java.nio.file.Path dir) throws IOException {
+    source.checkPlace(dir);
+  }
+
+  @Override
   public String toString() {
     return source + " (served as " + name + ")";
   }

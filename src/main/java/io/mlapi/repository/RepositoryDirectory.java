@@ -1,5 +1,6 @@
 package io.mlapi.repository;
 
+import io.mlapi.model.ModelFormatException;
 import io.mlapi.model.ModelPathException;
 import io.mlapi.model.ModelTrainer;
 import java.io.IOException;
@@ -22,6 +23,12 @@ import java.util.regex.Pattern;
  * integers, each version a model directory written by {@code mlapi train --repository}. Entries
  * whose names start with a dot are skipped: they are writers' temporary directories (and
  * Kubernetes' volume bookkeeping).
+ *
+ * <p>One unreadable directory spoils nothing else: a version directory that cannot be listed is
+ * reported as that version's failure (when it loads), and a model directory that cannot be
+ * listed keeps the versions it had at the last scan that could list it (so what is loaded keeps
+ * serving). Model and version directories may be links within the repository (as in a
+ * Kubernetes ConfigMap volume); one that leads out of it is refused when it loads.
  */
 public final class RepositoryDirectory implements ModelSource {
   private static final Logger LOG = Logger.getLogger(RepositoryDirectory.class.getName());
@@ -32,6 +39,8 @@ public final class RepositoryDirectory implements ModelSource {
   private final Path root;
   /** Entries already warned about, so each stray directory is reported once, not every poll. */
   private final Set<Path> warned = ConcurrentHashMap.newKeySet();
+  /** Each model's versions as last listed, for when its directory cannot be listed. */
+  private final Map<String, NavigableMap<Integer, VersionDir>> lastListed = new ConcurrentHashMap<>();
 
   public RepositoryDirectory(Path root) {
     this.root = root;
@@ -55,7 +64,15 @@ public final class RepositoryDirectory implements ModelSource {
           warnOnce(modelDir, "skipped " + modelDir + ": not a model directory (" + e.getMessage() + ")");
           continue;
         }
-        NavigableMap<Integer, VersionDir> versions = versions(modelDir);
+        NavigableMap<Integer, VersionDir> versions;
+        try {
+          versions = versions(modelDir);
+          warned.remove(modelDir);
+          lastListed.put(name, versions);
+        } catch (IOException e) {
+          versions = lastListed.getOrDefault(name, new TreeMap<>());
+          warnOnce(modelDir, "cannot list " + modelDir + " (" + e + "); keeping the versions it had before");
+        }
         if (!versions.isEmpty()) {
           models.put(name, versions);
         }
@@ -82,6 +99,10 @@ public final class RepositoryDirectory implements ModelSource {
           versions.put(version.getAsInt(), new VersionDir(versionDir, fingerprint(versionDir)));
         } catch (NoSuchFileException e) {
           // removed while we looked: the next poll sees the directory as it is then
+        } catch (IOException e) {
+          // Unreadable (permissions, say): listed all the same, so that its load fails and says why;
+          // loaded again once it can be read, since its fingerprint changes then.
+          versions.put(version.getAsInt(), new VersionDir(versionDir, "unreadable: " + e.getClass().getSimpleName()));
         }
       }
     } catch (NoSuchFileException e) {
@@ -149,12 +170,33 @@ public final class RepositoryDirectory implements ModelSource {
       TreeMap<String, Path> sorted = new TreeMap<>();
       files.forEach(file -> sorted.put(file.getFileName().toString(), file));
       for (Map.Entry<String, Path> file : sorted.entrySet()) {
-        BasicFileAttributes attributes = Files.readAttributes(file.getValue(), BasicFileAttributes.class);
+        BasicFileAttributes attributes;
+        try {
+          attributes = Files.readAttributes(file.getValue(), BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+          fingerprint.append(file.getKey()).append(":dangling;"); // a link to nothing: the load says so
+          continue;
+        }
         fingerprint.append(file.getKey()).append(':').append(attributes.size()).append(':')
             .append(attributes.lastModifiedTime().toMillis()).append(';');
       }
     }
     return fingerprint.toString();
+  }
+
+  /** Paths as {@code iris/2/model.json}: relative to the repository. */
+  @Override
+  public String relative(String message) {
+    return ModelSource.relativeTo(root, "the model repository", message);
+  }
+
+  /** A model or version directory that resolves outside the repository is refused. */
+  @Override
+  public void checkPlace(Path dir) throws IOException {
+    if (!dir.toRealPath().startsWith(root.toRealPath())) {
+      throw new ModelFormatException(relative(dir.toString()) + " leads out of the model repository (a link to "
+          + "another directory); a model's versions must be inside the repository");
+    }
   }
 
   private void warnOnce(Path path, String message) {

@@ -142,6 +142,12 @@ public final class SingleModelDirectory implements ModelSource {
     }
   }
 
+  /** Paths relative to {@code MODEL_DIR}. */
+  @Override
+  public String relative(String message) {
+    return ModelSource.relativeTo(dir, "the model directory", message);
+  }
+
   @Override
   public String toString() {
     return "the models in " + dir;

@@ -30,8 +30,8 @@ final class AccessLog {
       return;
     }
     String path = exchange.request().path().rawPath();
-    Line line = new Line(Instant.now(clock).toString(), exchange.requestId(),
-        exchange.request().remotePeer().host(), exchange.request().prologue().method().text(),
+    Line line = new Line(Instant.now(clock).toString(), exchange.requestId(), exchange.remote(),
+        exchange.request().prologue().method().text(),
         path.length() <= 512 ? path : path.substring(0, 512), endpoint, status,
         Double.parseDouble(String.format(Locale.ROOT, "%.3f", nanos / 1e6)),
         exchange.modelName().isEmpty() ? null : exchange.modelName(),
@@ -45,6 +45,13 @@ final class AccessLog {
     synchronized (out) {
       out.println(json);
       out.flush();
+    }
+  }
+
+  /** Notes what a line needs before the request can end (the client's address is gone once its connection is). */
+  void begin(Exchange exchange) {
+    if (out != null) {
+      exchange.remote(exchange.request().remotePeer().host());
     }
   }
 

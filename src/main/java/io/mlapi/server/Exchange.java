@@ -6,7 +6,7 @@ import io.mlapi.model.Model;
 
 /**
  * One request on its way through a route: the request and response, its deadline, its id,
- * and which model answered it (for the metrics and the access log).
+ * which model answered it (for the metrics and the access log), and the request bytes it holds.
  */
 final class Exchange {
   private final ServerRequest request;
@@ -15,6 +15,8 @@ final class Exchange {
   private final String requestId;
   private String modelName = "";
   private int modelVersion;
+  private long heldBytes;
+  private String remote = "";
 
   Exchange(ServerRequest request, ServerResponse response, long startNanos, long timeoutNanos, String requestId) {
     this.request = request;
@@ -49,6 +51,24 @@ final class Exchange {
   void answeredBy(Model model) {
     modelName = model.name();
     modelVersion = model.version();
+  }
+
+  /** The client's address, for the access log. */
+  void remote(String remote) {
+    this.remote = remote;
+  }
+
+  String remote() {
+    return remote;
+  }
+
+  /** Records bytes reserved in the server's buffer budget for this request, given back when it ends. */
+  void hold(long bytes) {
+    heldBytes += bytes;
+  }
+
+  long heldBytes() {
+    return heldBytes;
   }
 
   String modelName() {

@@ -1,18 +1,23 @@
 package io.mlapi.server;
 
 import io.mlapi.model.InferenceException;
+import io.helidon.common.buffers.DataReader;
+import io.helidon.common.socket.SocketWriterException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.mlapi.inference.InferenceService;
 import io.mlapi.inference.Snapshot;
 import io.mlapi.metrics.Metrics;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.SocketException;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -50,20 +55,22 @@ final class HttpApi {
   private final BooleanSupplier draining;
   private final AccessLog accessLog;
   private final RequestIds requestIds;
+  private final BufferBudget budget;
 
   HttpApi(InferenceService core, ServerConfig config, Metrics metrics, BooleanSupplier draining, AccessLog accessLog,
-      RequestIds requestIds, BodyReadWatchdog watchdog) {
+      RequestIds requestIds, BufferBudget budget) {
     this.core = core;
     this.config = config;
     this.metrics = metrics;
     this.draining = draining;
     this.accessLog = accessLog;
     this.requestIds = requestIds;
-    JsonBodies bodies = new JsonBodies(config.maxRequestBytes(), watchdog);
+    this.budget = budget;
+    JsonBodies bodies = new JsonBodies(config.maxRequestBytes(), budget);
     TutorialApi tutorial = new TutorialApi(core, bodies);
     KServeV1Api v1 = new KServeV1Api(core, bodies);
     OpenInferenceApi v2 = new OpenInferenceApi(core, bodies, this::requireReady);
-    RepositoryApi repository = new RepositoryApi(core, bodies, config.adminToken());
+    RepositoryApi repository = new RepositoryApi(core, bodies, config.adminToken(), config.openAdmin());
     OpenApiDocument openApi = OpenApiDocument.load();
     StaticFiles files = StaticFiles.load();
     ModelCatalogApi catalog = new ModelCatalogApi(core);
@@ -180,7 +187,10 @@ final class HttpApi {
 
   /**
    * Wraps a route: request id, {@code Connection: close} while draining, the in-flight gauge, the
-   * error mapping, the request metrics and the access log.
+   * error mapping, the request metrics and the access log. A request is counted with the status
+   * its client got: 500 until the route has answered, so a request that fails is never counted
+   * (or logged) as 200, whatever the response object was set to; 499 when the client left
+   * before its answer, 408 when the server cut a stalled request.
    *
    * @param endpoint the route's path template: the {@code endpoint} label, never the raw path
    */
@@ -192,28 +202,55 @@ final class HttpApi {
       metrics.requestStarted();
       Exchange exchange = new Exchange(req, req.prologue().method().equals(Method.HEAD) ? new HeadResponse(res) : res,
           start, timeoutNanos, requestIds.of(req));
-      res.header(RequestIds.HEADER, exchange.requestId());
-      if (draining.getAsBoolean()) {
-        res.header(HeaderValues.CONNECTION_CLOSE); // so clients reconnect, to a replica that is staying
-      }
+      int status = 500;
       try {
+        res.header(RequestIds.HEADER, exchange.requestId());
+        accessLog.begin(exchange);
+        if (draining.getAsBoolean()) {
+          res.header(HeaderValues.CONNECTION_CLOSE); // so clients reconnect, to a replica that is staying
+        }
         route.handle(exchange);
+        status = res.status().code();
       } catch (InferenceException e) {
-        fail(exchange, status(e.kind()), e.getMessage());
+        status = fail(exchange, status(e.kind()), e.getMessage());
       } catch (HttpException e) {
-        fail(exchange, e.status(), e.getMessage());
-      } catch (RuntimeException e) {
+        status = fail(exchange, e.status(), e.getMessage());
+      } catch (ConnectionGone e) {
+        status = e.status();
+        throw e;
+      } catch (RuntimeException | StackOverflowError e) {
+        if (connectionBroke(e)) {
+          status = ConnectionGone.CLIENT_CLOSED;
+          LOG.fine(() -> "request " + exchange.requestId() + ": the client left before its answer: " + e);
+          throw new ConnectionGone(status, "the client closed the connection before its answer");
+        }
         LOG.log(Level.SEVERE, "unexpected failure in " + req.prologue().method().text() + " " + req.path().path()
             + " (request " + exchange.requestId() + ")", e);
-        fail(exchange, 500, "internal error: " + e.getClass().getSimpleName() + "; request id "
+        status = fail(exchange, 500, "internal error: " + e.getClass().getSimpleName() + "; request id "
             + exchange.requestId());
       } finally {
+        budget.release(exchange.heldBytes());
         long nanos = System.nanoTime() - start;
-        int status = res.status().code();
         metrics.requestFinished(metricsEndpoint, exchange.modelName(), exchange.modelVersion(), status, nanos);
         accessLog.write(exchange, endpoint, status, nanos);
       }
     };
+  }
+
+  /** Whether {@code e} comes from the client's connection breaking (a read or write on a closed socket). */
+  static boolean connectionBroke(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof CloseConnectionException || t instanceof SocketWriterException
+          || t instanceof DataReader.InsufficientDataAvailableException || t instanceof SocketException
+          || t instanceof ClosedChannelException) {
+        return true;
+      }
+      String message = t instanceof IOException ? t.getMessage() : null;
+      if (message != null && (message.contains("Broken pipe") || message.contains("Connection reset"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The one place the core's refusals become HTTP statuses. */
@@ -227,25 +264,38 @@ final class HttpApi {
     };
   }
 
-  private static void fail(Exchange exchange, int status, String message) {
+  /**
+   * Answers {@code {"error": message}} with {@code status}; the status the request is counted with.
+   * A body left unread is then read and discarded by Helidon before the next request, so that a
+   * client still sending it gets the answer rather than a reset connection; the guard's body
+   * deadline bounds how long that may take.
+   */
+  private static int fail(Exchange exchange, int status, String message) {
     if (exchange.response().isSent()) {
       LOG.fine(() -> "request " + exchange.requestId() + " failed after its response was sent: " + message);
-      return;
+      return status;
     }
     try {
       JsonBodies.sendError(exchange.response(), status, message);
+      return status;
     } catch (RuntimeException e) {
-      // The connection is gone (the client left, or a stalled body was cut): no one to tell.
+      if (!connectionBroke(e)) {
+        throw e;
+      }
       LOG.fine(() -> "request " + exchange.requestId() + ": cannot send " + status + " (" + message + "): " + e);
+      return ConnectionGone.CLIENT_CLOSED;
     }
   }
 
+  /** The metrics, written whole before sending: a scrape gets all of them with a length, or an error. */
   private void metrics(Exchange exchange) {
-    exchange.response().header(HeaderNames.CONTENT_TYPE, Metrics.CONTENT_TYPE);
-    try (OutputStream out = exchange.response().outputStream()) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
+    try {
       metrics.write(out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    exchange.response().header(HeaderNames.CONTENT_TYPE, Metrics.CONTENT_TYPE);
+    exchange.response().send(out.toByteArray());
   }
 }

@@ -27,16 +27,16 @@ public final class MlapiServer implements AutoCloseable {
   private final HttpApi api;
   private final ServerConfig config;
   private final AtomicBoolean draining;
-  private final BodyReadWatchdog watchdog;
+  private final ConnectionGuard guard;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
   private MlapiServer(WebServer server, HttpApi api, ServerConfig config, AtomicBoolean draining,
-      BodyReadWatchdog watchdog) {
+      ConnectionGuard guard) {
     this.server = server;
     this.api = api;
     this.config = config;
     this.draining = draining;
-    this.watchdog = watchdog;
+    this.guard = guard;
   }
 
   /**
@@ -50,27 +50,67 @@ public final class MlapiServer implements AutoCloseable {
   public static MlapiServer start(ServerConfig config, InferenceService core, Metrics metrics, PrintWriter out,
       Clock clock) {
     AtomicBoolean draining = new AtomicBoolean();
-    BodyReadWatchdog watchdog = new BodyReadWatchdog(config.requestTimeout());
-    HttpApi api = new HttpApi(core, config, metrics, draining::get,
-        new AccessLog(config.accessLog() ? out : null, clock), new RequestIds(clock.millis() ^ System.nanoTime()),
-        watchdog);
-    WebServer server = WebServer.builder()
-        .host(config.host())
-        .port(config.port())
-        .shutdownHook(false) // the caller decides when to stop (and tests stop it themselves)
-        .shutdownGracePeriod(inFlightGrace(config))
-        // Without TCP_NODELAY, a response written in two parts (over 16 KiB: /metrics, the console's
-        // script, large predictions) waits for the client's delayed ACK: 40 ms more on a kept-alive connection.
-        .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
-        .directHandlers(jsonErrors())
-        .routing(api::register)
-        .build()
-        .start();
-    if (!server.isRunning()) {
-      watchdog.close();
-      throw cannotListen(config.host(), config.port(), "--port (or PORT; 0 picks a free one)", null);
+    ConnectionLimits limits = config.connections();
+    BufferBudget budget = new BufferBudget(limits.maxBufferedBytes());
+    ConnectionGuard guard = new ConnectionGuard(config, budget, metrics::refused);
+    try {
+      HttpApi api = new HttpApi(core, config, metrics, draining::get,
+          new AccessLog(config.accessLog() ? out : null, clock), new RequestIds(clock.millis() ^ System.nanoTime()),
+          budget);
+      WebServer server = WebServer.builder()
+          .host(config.host())
+          .port(config.port())
+          .shutdownHook(false) // the caller decides when to stop (and tests stop it themselves)
+          .shutdownGracePeriod(inFlightGrace(config))
+          // Without TCP_NODELAY, a response written in two parts (over 16 KiB: /metrics, the console's
+          // script, large predictions) waits for the client's delayed ACK: 40 ms more on a kept-alive connection.
+          .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
+          // Every connection goes through the guard, and only through it (see ConnectionGuard).
+          .protocolsDiscoverServices(false)
+          .addConnectionSelector(guard)
+          // Plain sockets: an idle connection holds one 8 KiB read buffer, where Helidon's NIO sockets
+          // hold two (read and write): about 15 KiB of heap per connection instead of 23.
+          .useNio(false)
+          .maxTcpConnections(limits.maxConnections())
+          .idleConnectionTimeout(limits.idleTimeout())
+          .idleConnectionPeriod(idleCheckPeriod(limits.idleTimeout()))
+          // Lets the guard's own messages (marked safe) into the error bodies; Helidon's others are replaced.
+          .errorHandling(errors -> errors.includeEntity(true))
+          .directHandlers(jsonErrors(metrics))
+          .routing(api::register)
+          .build()
+          .start();
+      if (!server.isRunning()) { // Helidon logs why (a port in use, say) and returns a server that is not running
+        throw cannotListen(config.host(), config.port(), "--port (or PORT; 0 picks a free one)", null);
+      }
+      LOG.info("limits: " + limits.maxConnections() + " connections, " + limits.maxBufferedBytes()
+          + " bytes of requests buffered, request heads within " + limits.headerTimeout().toMillis()
+          + " ms, bodies within " + config.requestTimeout().toMillis() + " ms, idle connections closed after "
+          + limits.idleTimeout().toMillis() + " ms");
+      announceAdmin(config, server.port());
+      metrics.watchConnections(guard::openConnections, budget::used, budget.limit());
+      return new MlapiServer(server, api, config, draining, guard);
+    } catch (RuntimeException | Error e) {
+      guard.close(); // its timer thread must not outlive a server that did not start
+      throw e;
     }
-    return new MlapiServer(server, api, config, draining, watchdog);
+  }
+
+  /** Says at start who may change what is served. */
+  private static void announceAdmin(ServerConfig config, int port) {
+    if (config.adminToken() != null) {
+      LOG.info("the repository commands (POST /v2/repository/...) need the admin token");
+    } else if (config.openAdmin()) {
+      LOG.warning("the repository commands that load and unload models are open to anyone who can reach port " + port
+          + " (--open-admin); set --admin-token to guard them");
+    } else {
+      LOG.info("the repository commands that load and unload models are turned off: set --admin-token to use them");
+    }
+  }
+
+  /** Helidon checks idle connections every this often: four times per idle timeout, between 1 s and 1 min. */
+  static Duration idleCheckPeriod(Duration idleTimeout) {
+    return Duration.ofMillis(Math.clamp(idleTimeout.toMillis() / 4, 1000, 60_000));
   }
 
   /**
@@ -121,13 +161,19 @@ public final class MlapiServer implements AutoCloseable {
     return left.dividedBy(3).compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : left.dividedBy(3);
   }
 
-  /** Errors Helidon answers itself (a malformed request line, say) in our shape: {@code {"error": ...}}. */
-  private static DirectHandlers jsonErrors() {
+  /**
+   * Errors answered before any route (a malformed request line, headers too large, a head that
+   * took too long) in our shape: {@code {"error": ...}}, with the guard's message, or a sentence
+   * of ours for Helidon's own (it passes only "Bad request, see server log ..." for those).
+   */
+  private static DirectHandlers jsonErrors(Metrics metrics) {
     DirectHandler handler = (request, eventType, status, headers, message) -> {
+      metrics.refused(status.code());
       byte[] body;
       try {
         body = JsonBodies.MAPPER.writeValueAsBytes(Map.of("error",
-            message == null || message.isBlank() ? status.reasonPhrase() : message));
+            message == null || message.isBlank() || message.startsWith("Bad request, see server log")
+                ? directErrorMessage(status.code(), status.reasonPhrase()) : message));
       } catch (JsonProcessingException e) {
         throw new IllegalStateException(e);
       }
@@ -144,6 +190,16 @@ public final class MlapiServer implements AutoCloseable {
       handlers.addHandler(type, handler);
     }
     return handlers.build();
+  }
+
+  static String directErrorMessage(int status, String reasonPhrase) {
+    return switch (status) {
+      case 400 -> "the request is not valid HTTP/1.1 (a malformed request line or header, or no Host header)";
+      case 414 -> "the request line is longer than the limit of 4096 bytes";
+      case 505 -> "this server speaks HTTP/1.1 (and answers HTTP/1.0)";
+      case 500 -> "internal error";
+      default -> reasonPhrase;
+    };
   }
 
   public int port() {
@@ -192,7 +248,10 @@ public final class MlapiServer implements AutoCloseable {
       return;
     }
     draining.set(true);
-    server.stop();
-    watchdog.close();
+    try {
+      server.stop();
+    } finally {
+      guard.close();
+    }
   }
 }

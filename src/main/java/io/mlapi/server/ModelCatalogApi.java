@@ -29,7 +29,7 @@ final class ModelCatalogApi {
             .toList()))
         .toList();
     JsonBodies.send(exchange.response(), Status.OK_200,
-        new ModelList(state.started(), state.defaultModel(), models));
+        new ModelList(state.started(), state.defaultModel(), state.scanError(), models));
   }
 
   /** The card of the version asked for (the newest served without one): 404 unknown, 503 not served. */
@@ -42,8 +42,9 @@ final class ModelCatalogApi {
   /**
    * @param scanned whether the first look at the repository is done (before it, the list is empty)
    * @param default_model the model of {@code /score} and {@code /predict}, or null
+   * @param scan_error why the last look at the repository failed (what is loaded keeps serving), or null
    */
-  record ModelList(boolean scanned, String default_model, List<ModelEntry> models) {}
+  record ModelList(boolean scanned, String default_model, String scan_error, List<ModelEntry> models) {}
 
   /**
    * @param ready whether a version is served

@@ -16,9 +16,14 @@ import java.time.Duration;
  * @param adminToken the bearer token the repository extension's commands require; {@code null}
  *     leaves them open
  * @param accessLog whether to write one JSON line per request to standard output
+ * @param connections what one connection may cost: header and idle timeouts, how many at once,
+ *     how many request bytes buffered at once
+ * @param openAdmin whether the repository commands that change what is served (load, unload) are
+ *     open to anyone when there is no admin token; without a token and without this, they are refused
  */
 public record ServerConfig(String host, int port, long maxRequestBytes, int maxRows, Duration requestTimeout,
-    Duration drainDelay, Duration gracePeriod, String adminToken, boolean accessLog) {
+    Duration drainDelay, Duration gracePeriod, String adminToken, boolean accessLog, ConnectionLimits connections,
+    boolean openAdmin) {
   public static final long DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
   public static final int DEFAULT_MAX_ROWS = 10_000;
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -49,6 +54,17 @@ public record ServerConfig(String host, int port, long maxRequestBytes, int maxR
     if (adminToken != null && adminToken.isBlank()) {
       adminToken = null;
     }
+    if (connections.maxBufferedBytes() < maxRequestBytes) {
+      throw new IllegalArgumentException("the buffered-bytes limit (" + connections.maxBufferedBytes()
+          + " bytes) must hold at least one request of the request size limit (" + maxRequestBytes + " bytes)");
+    }
+  }
+
+  /** Connection limits sized to this JVM's heap ({@link ConnectionLimits#forHeap}), repository commands closed without a token. */
+  public ServerConfig(String host, int port, long maxRequestBytes, int maxRows, Duration requestTimeout,
+      Duration drainDelay, Duration gracePeriod, String adminToken, boolean accessLog) {
+    this(host, port, maxRequestBytes, maxRows, requestTimeout, drainDelay, gracePeriod, adminToken, accessLog,
+        ConnectionLimits.forHeap(Runtime.getRuntime().maxMemory()), false);
   }
 
   /** Defaults on {@code port}, all interfaces. */
@@ -59,17 +75,27 @@ public record ServerConfig(String host, int port, long maxRequestBytes, int maxR
 
   ServerConfig withLimits(long maxRequestBytes, int maxRows, Duration requestTimeout) {
     return new ServerConfig(host, port, maxRequestBytes, maxRows, requestTimeout, drainDelay, gracePeriod,
-        adminToken, accessLog);
+        adminToken, accessLog, connections, openAdmin);
   }
 
   ServerConfig withShutdown(Duration drainDelay, Duration gracePeriod) {
     return new ServerConfig(host, port, maxRequestBytes, maxRows, requestTimeout, drainDelay, gracePeriod,
-        adminToken, accessLog);
+        adminToken, accessLog, connections, openAdmin);
   }
 
   ServerConfig withAccessLog(boolean accessLog) {
     return new ServerConfig(host, port, maxRequestBytes, maxRows, requestTimeout, drainDelay, gracePeriod,
-        adminToken, accessLog);
+        adminToken, accessLog, connections, openAdmin);
+  }
+
+  ServerConfig withConnections(ConnectionLimits connections) {
+    return new ServerConfig(host, port, maxRequestBytes, maxRows, requestTimeout, drainDelay, gracePeriod,
+        adminToken, accessLog, connections, openAdmin);
+  }
+
+  ServerConfig withAdmin(String adminToken, boolean openAdmin) {
+    return new ServerConfig(host, port, maxRequestBytes, maxRows, requestTimeout, drainDelay, gracePeriod,
+        adminToken, accessLog, connections, openAdmin);
   }
 
   @Override
@@ -77,6 +103,7 @@ public record ServerConfig(String host, int port, long maxRequestBytes, int maxR
     // Never print the token.
     return "ServerConfig[host=" + host + ", port=" + port + ", maxRequestBytes=" + maxRequestBytes + ", maxRows="
         + maxRows + ", requestTimeout=" + requestTimeout + ", drainDelay=" + drainDelay + ", gracePeriod="
-        + gracePeriod + ", adminToken=" + (adminToken == null ? "none" : "set") + ", accessLog=" + accessLog + "]";
+        + gracePeriod + ", adminToken=" + (adminToken == null ? "none" : "set") + ", accessLog=" + accessLog + ", connections="
+        + connections + ", openAdmin=" + openAdmin + "]";
   }
 }

@@ -146,7 +146,8 @@ public final class SvcModel {
     try {
       model = svm.svm_load_model(in);
     } catch (RuntimeException e) { // LIBSVM's parser throws whatever its string handling hits
-      throw new IllegalArgumentException("not a valid LIBSVM model: " + e, e);
+      // Only its kind: the message of a NumberFormatException, say, quotes the file.
+      throw new IllegalArgumentException("not a valid LIBSVM model (" + e.getClass().getSimpleName() + ")", e);
     }
     return of(model, features);
   }

@@ -116,18 +116,34 @@ class ModelWriterTest {
         .hasMessage(version + " exists already; a version is never overwritten, so pick a new one");
   }
 
-  @Test
-  void writeNew_writerDiesBeforePublishing_leavesOnlyAHiddenDirectory() throws IOException {
+  @ParameterizedTest(name = "fails before {0}")
+  @ValueSource(strings = {"model.libsvm", "test.csv", "model.json", "publish"})
+  void writeNew_writerFailsAtAnyStep_leavesNothingBehind(String step) throws IOException {
     Path version = dir.resolve("iris").resolve("1");
-    ModelWriter dying = new ModelWriter(s -> {
-      if (s.equals("publish")) {
-        throw new Crash();
+    ModelWriter failing = new ModelWriter(s -> {
+      if (s.equals(step)) {
+        throw new Crash(); // a full disk, say
       }
     });
 
-    assertThatThrownBy(() -> dying.writeNew(ModelFixtures.iris(1), version)).isInstanceOf(Crash.class);
+    assertThatThrownBy(() -> failing.writeNew(ModelFixtures.iris(1), version)).isInstanceOf(Crash.class);
 
     assertThat(version).doesNotExist();
-    assertThat(entries(dir.resolve("iris"))).allMatch(name -> name.startsWith("."));
+    assertThat(entries(dir.resolve("iris"))).containsExactly(".writer.lock");
+  }
+
+  @Test
+  void writeNew_removesWhatAKilledWriterLeft_andNothingElse() throws IOException {
+    Path model = dir.resolve("iris");
+    new ModelWriter().writeNew(ModelFixtures.iris(1), model.resolve("1"));
+    Path leftover = Files.createDirectories(model.resolve(".2.tmp-0123abcd"));
+    Files.writeString(leftover.resolve("model.libsvm"), "half a model");
+    Path someoneElses = Files.createDirectories(model.resolve(".keep-me"));
+
+    new ModelWriter().writeNew(ModelFixtures.iris(2), model.resolve("2"));
+
+    assertThat(entries(model)).containsExactly(".keep-me", ".writer.lock", "1", "2");
+    assertThat(someoneElses).isDirectory();
+    assertThat(ModelReader.read(model.resolve("2")).version()).isEqualTo(2);
   }
 }

@@ -53,7 +53,8 @@ class OnnxLifecycleIT {
             // much the allocator caches (measured: it levels off some 50 MiB up) more than what is held.
             // A fixed threshold returns every large block to the kernel when it is freed.
             "MALLOC_MMAP_THRESHOLD_", "131072"),
-        "serve", "--port", "0", "--repository", repository.toString(), "--poll-interval", "0", "--drain-delay", "0s");
+        "serve", "--port", "0", "--repository", repository.toString(), "--poll-interval", "0", "--drain-delay", "0s",
+        "--open-admin"); // the test loads and unloads
   }
 
   private static long residentBytes(long pid) throws IOException {

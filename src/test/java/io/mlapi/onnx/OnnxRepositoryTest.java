@@ -109,10 +109,10 @@ class OnnxRepositoryTest {
     repository.poll();
 
     assertThat(repository.state().models().get("both").version(1).reason())
-        .isEqualTo(both + ": holds both model.onnx and model.libsvm, so which model it is cannot be told; keep one of "
+        .isEqualTo("both/1: holds both model.onnx and model.libsvm, so which model it is cannot be told; keep one of "
             + "them");
     assertThat(repository.state().models().get("neither").version(1).reason())
-        .isEqualTo(neither + ": no model here: a version directory holds model.onnx (an ONNX model) or model.json "
+        .isEqualTo("neither/1: no model here: a version directory holds model.onnx (an ONNX model) or model.json "
             + "with model.libsvm or model.liblinear (a model mlapi trained); or it is still being written");
   }
 

@@ -30,7 +30,7 @@ class OnnxServeIT {
 
   private MlapiProcess serve(String... more) {
     String[] args = Stream.concat(Stream.of("serve", "--port", "0", "--repository", repository.toString(),
-        "--drain-delay", "0s"), Stream.of(more)).toArray(String[]::new);
+        "--drain-delay", "0s", "--open-admin"), Stream.of(more)).toArray(String[]::new); // tests load and unload
     return MlapiProcess.start(Map.of(), args);
   }
 

@@ -10,7 +10,6 @@ import io.mlapi.repository.VersionStatus.State;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -21,18 +20,9 @@ class ModelRepositoryTest {
   @TempDir
   Path root;
 
-  private final List<String> loads = new ArrayList<>();
-  private final LoadListener listener = new LoadListener() {
-    @Override
-    public void loaded(String model, int version, long nanos) {
-      loads.add("loaded " + model + "/" + version);
-    }
-
-    @Override
-    public void failed(String model, int version, long nanos) {
-      loads.add("failed " + model + "/" + version);
-    }
-  };
+  private final RecordedLoads recorded = new RecordedLoads(false);
+  private final List<String> loads = recorded.events();
+  private final LoadListener listener = recorded;
 
   private ModelRepository repository(String... policies) {
     return new ModelRepository(new RepositoryDirectory(root), ModelLoader.trained(), VersionPolicies.parse(List.of(policies)), listener, null);
@@ -311,7 +301,9 @@ class ModelRepositoryTest {
     try {
       repository.poll();
 
-      assertThat(repository.state().scanError()).startsWith("cannot read the model repository " + root);
+      assertThat(repository.state().scanError())
+          .isEqualTo("cannot read the models: the model repository: no such file")
+          .doesNotContain(root.toString());
       assertThat(served(repository, "iris")).containsExactly(1);
     } finally {
       Files.move(moved, root);

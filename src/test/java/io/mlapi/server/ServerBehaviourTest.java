@@ -204,12 +204,81 @@ class ServerBehaviourTest {
       InputStream in = socket.getInputStream();
       String answer = new String(in.readAllBytes(), StandardCharsets.US_ASCII); // until the server closes
 
-      // The connection is closed; if a response could still be written, it is the 408.
-      assertThat(answer).satisfiesAnyOf(
-          text -> assertThat(text).isEmpty(),
-          text -> assertThat(text).startsWith("HTTP/1.1 408").contains("request timeout"));
+      assertThat(answer).startsWith("HTTP/1.1 408").endsWith("{\"error\":\"the request body did not arrive within the "
+          + "request timeout of 300 ms; send it faster, or raise --request-timeout\"}");
       assertThat(server.http.post("/predict", ROW).status()).isEqualTo(200);
+      assertThat(server.http.get("/metrics").body())
+          .contains("mlapi_requests_total{endpoint=\"/predict\",model=\"\",protocol=\"http\",status=\"408\",version=\"\"} 1.0");
     }
+  }
+
+  @Test
+  void aHeadThatStallsPastTheHeaderTimeout_isCutOffWithA408() throws IOException {
+    ServerConfig config = ServerConfig.onPort(0).withConnections(new ConnectionLimits(Duration.ofMillis(300),
+        Duration.ofSeconds(30), 100, 1 << 20));
+    try (TestServer server = new TestServer(root, config);
+        Socket socket = new Socket("127.0.0.1", server.server.port())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+
+      assertThat(answer).startsWith("HTTP/1.1 408").contains("\"the request line and headers did not arrive within "
+          + "the header timeout of 300 ms; send them faster, or raise --header-timeout\"");
+      assertThat(server.http.get("/metrics").body()).contains("mlapi_requests_refused_total{status=\"408\"} 1.0");
+    }
+  }
+
+  @Test
+  void http10_connectionClose_chunkExtensions() throws IOException {
+    try (TestServer server = new TestServer(root, ServerConfig.onPort(0))) {
+      String old = exchange(server, "GET /healthz HTTP/1.0\r\nHost: x\r\n\r\n");
+      String close = exchange(server, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      String chunked = exchange(server, "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+          + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + Integer.toHexString(ROW.length()) + ";a=b\r\n"
+          + ROW + "\r\n0\r\n\r\n");
+
+      // readAllBytes returned: the server closed each connection after its response
+      assertThat(old).startsWith("HTTP/1.1 200").contains("Connection: close").endsWith("{\"status\":\"alive\"}");
+      assertThat(close).startsWith("HTTP/1.1 200").contains("Connection: close");
+      assertThat(chunked).startsWith("HTTP/1.1 200").contains("versicolor");
+    }
+  }
+
+  /** Sends {@code request} on a new connection and reads until the server closes it. */
+  private static String exchange(TestServer server, String request) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", server.server.port())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  @Test
+  void aServerThatCannotStart_leavesNoThreadBehind() throws IOException {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      ServerConfig config = new ServerConfig("127.0.0.1", taken.getLocalPort(), 1 << 20, 10, Duration.ofSeconds(30),
+          Duration.ZERO, Duration.ofSeconds(1), null, false);
+      io.mlapi.metrics.Metrics metrics = new io.mlapi.metrics.Metrics();
+      io.mlapi.repository.ModelRepository repository = new io.mlapi.repository.ModelRepository(
+          new io.mlapi.repository.RepositoryDirectory(root), io.mlapi.repository.ModelLoader.trained(),
+          io.mlapi.repository.VersionPolicies.latest(), metrics, null);
+
+      long guardsBefore = guardThreads();
+
+      assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> MlapiServer.start(config,
+          new io.mlapi.inference.InferenceService(repository, metrics, 10), metrics,
+          new java.io.PrintWriter(java.io.Writer.nullWriter()), TestServer.CLOCK)))
+          .isInstanceOf(ListenException.class)
+          .hasMessageStartingWith("cannot listen on port " + taken.getLocalPort() + " on 127.0.0.1; choose another port "
+              + "with --port");
+      assertThat(guardThreads()).isEqualTo(guardsBefore);
+    }
+  }
+
+  private static long guardThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(thread -> thread.getName().equals("mlapi-connection-guard") && thread.isAlive()).count();
   }
 
   @Test

@@ -30,13 +30,18 @@ final class TestServer implements AutoCloseable {
   }
 
   TestServer(Path root, ServerConfig config, String defaultModel, boolean poll) {
-    repository = new ModelRepository(new RepositoryDirectory(root), ModelLoader.trained(), VersionPolicies.latest(), metrics, defaultModel);
+    this(root, config, defaultModel, poll, ModelLoader.trained());
+  }
+
+  TestServer(Path root, ServerConfig config, String defaultModel, boolean poll, ModelLoader loader) {
+    repository = new ModelRepository(new RepositoryDirectory(root), loader, VersionPolicies.latest(), metrics, defaultModel);
     metrics.watch(repository::state);
     if (poll) {
       repository.poll();
     }
     ServerConfig onFreePort = new ServerConfig("127.0.0.1", 0, config.maxRequestBytes(), config.maxRows(),
-        config.requestTimeout(), config.drainDelay(), config.gracePeriod(), config.adminToken(), config.accessLog());
+        config.requestTimeout(), config.drainDelay(), config.gracePeriod(), config.adminToken(), config.accessLog(),
+        config.connections(), config.openAdmin());
     server = MlapiServer.start(onFreePort, new InferenceService(repository, metrics, config.maxRows()), metrics,
         new PrintWriter(accessLog, true), CLOCK);
     http = new Http(server.port());

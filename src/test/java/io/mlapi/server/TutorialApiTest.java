@@ -102,6 +102,8 @@ class TutorialApiTest {
       unknown feature                  | {"instances": [{"sepal_length": 1, "sepal_width": 1, "petal_length": 1, "petal_width": 1, "colour": 2}]} | row 0: unknown feature "colour"
       missing feature                  | {"instances": [{"sepal_length": 1}]} | row 0: feature "sepal_width" is missing
       probabilities not a boolean      | {"instances": [[1, 2, 3, 4]], "probabilities": "yes"} | "probabilities" must be true or false, got the string "yes"
+      a key given twice                | {"instances": [[1, 2, 3, 4]], "instances": [[9, 9, 9, 9]]} | malformed JSON at line 1, column 42: Duplicate field 'instances'
+      a feature given twice            | {"instances": [{"sepal_length": 1, "sepal_length": 2}]} | malformed JSON at line 1, column 50: Duplicate field 'sepal_length'
       """)
   void predict_badInput_is400WithTheReason(String what, String body, String error) {
     Http.Response response = http.post("/predict", body == null ? "" : body);
