@@ -120,6 +120,17 @@ class BinaryTensorDataTest {
   }
 
   @Test
+  void fp16InJson_is400NamingTheInputAndTheBinaryForm() {
+    Http.Response json = server.http.post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", "
+        + "\"shape\": [1, 4], \"datatype\": \"FP16\", \"data\": [7, 3, 5, 1]}]}");
+
+    assertThat(json.status()).isEqualTo(400);
+    assertThat(json.error()).isEqualTo("inputs[0] (input \"input-0\"): FP16 has no JSON form; send FP16 tensors as "
+        + "binary data (the binary data extension: parameters.binary_data_size), or FP32 to a model that takes FP32 "
+        + "there");
+  }
+
+  @Test
   void sizeMismatchesAndUnsupportedDatatypes_are400NamingTheInput() {
     Http.BinaryResponse tooFew = post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [2, 4], "
         + "\"datatype\": \"FP32\", \"parameters\": {\"binary_data_size\": 16}}]}", fp32(1, 2, 3, 4));
