@@ -131,6 +131,16 @@ class BinaryTensorDataTest {
   }
 
   @Test
+  void rawBoolOtherThanZeroOrOne_is400() {
+    Http.BinaryResponse bool = post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [1, 4], "
+        + "\"datatype\": \"BOOL\", \"parameters\": {\"binary_data_size\": 4}}]}", new byte[] {1, 0, 2, 1});
+
+    assertThat(bool.status()).isEqualTo(400);
+    assertThat(bool.error()).isEqualTo("input \"input-0\": raw BOOL element 2 is 2; a BOOL is one byte, 0 (false) or "
+        + "1 (true)");
+  }
+
+  @Test
   void sizeMismatchesAndUnsupportedDatatypes_are400NamingTheInput() {
     Http.BinaryResponse tooFew = post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [2, 4], "
         + "\"datatype\": \"FP32\", \"parameters\": {\"binary_data_size\": 16}}]}", fp32(1, 2, 3, 4));
