@@ -15,6 +15,9 @@ scikit-learn trains here. Into the given directory it writes:
   two_inputs.onnx         inputs a and b, outputs sum and product
   datatypes.onnx          one input per datatype (FP32, FP64, FP16, INT8/16/32/64, UINT8, BOOL, STRING),
                           each passed through Identity to an output
+  datatypes_without_fp16.onnx
+                          the same without FP16: every datatype the forms without 16-bit floats carry
+                          (V2 JSON, gRPC's typed contents)
   strings.onnx            CategoryMapper: a string input mapped to int64 codes
   sequence_output.onnx    an output that is a sequence of tensors (mlapi refuses it at load)
   uint32_input.onnx       a UINT32 input (ONNX Runtime's Java API cannot make such tensors: refused)
@@ -231,11 +234,11 @@ DATATYPES = [("fp32", TensorProto.FLOAT), ("fp64", TensorProto.DOUBLE), ("fp16",
              ("string", TensorProto.STRING)]
 
 
-def datatypes(out_dir):
-    nodes = [helper.make_node("Identity", ["in_" + n], ["out_" + n]) for n, _ in DATATYPES]
-    graph = helper.make_graph(nodes, "datatypes", [tensor("in_" + n, t, ["n", 2]) for n, t in DATATYPES],
-                              [tensor("out_" + n, t, ["n", 2]) for n, t in DATATYPES])
-    save(out_dir, "datatypes.onnx", model(graph, "every datatype through Identity"))
+def datatypes(out_dir, name, kinds, doc):
+    nodes = [helper.make_node("Identity", ["in_" + n], ["out_" + n]) for n, _ in kinds]
+    graph = helper.make_graph(nodes, name, [tensor("in_" + n, t, ["n", 2]) for n, t in kinds],
+                              [tensor("out_" + n, t, ["n", 2]) for n, t in kinds])
+    save(out_dir, name + ".onnx", model(graph, doc))
 
 
 def strings(out_dir):
@@ -288,7 +291,9 @@ def main(out_dir):
     trees(out_dir, expected)
     network(out_dir, expected)
     two_inputs(out_dir)
-    datatypes(out_dir)
+    datatypes(out_dir, "datatypes", DATATYPES, "every datatype through Identity")
+    datatypes(out_dir, "datatypes_without_fp16", [(n, t) for n, t in DATATYPES if n != "fp16"],
+              "every datatype but FP16 through Identity")
     strings(out_dir)
     sequence_output(out_dir)
     uint32_input(out_dir)

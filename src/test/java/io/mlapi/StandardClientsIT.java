@@ -16,10 +16,6 @@ import io.mlapi.grpc.v2.ModelInferRequest;
 import io.mlapi.grpc.v2.ModelInferResponse;
 import io.mlapi.model.ModelWriter;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -82,22 +78,15 @@ class StandardClientsIT {
     assertThat(rest.path("model_name").asText()).isEqualTo(MODEL);
     assertThat(rest.path("outputs").get(0).path("data").toString()).isEqualTo("[1,1]");
 
-    byte[] header = ("{\"inputs\": [{\"name\": \"input-0\", \"shape\": [2, 4], \"datatype\": \"FP32\", \"parameters\": "
-        + "{\"binary_data_size\": 32}}], \"outputs\": [{\"name\": \"output-0\", \"parameters\": {\"binary_data\": true}}]}")
-        .getBytes(StandardCharsets.UTF_8);
-    ByteBuffer body = ByteBuffer.allocate(header.length + 32).order(ByteOrder.LITTLE_ENDIAN).put(header);
+    ByteBuffer floats = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
     for (float value : KSERVE_IRIS) {
-      body.putFloat(value);
+      floats.putFloat(value);
     }
-    HttpResponse<byte[]> binary = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + mlapi.port() + "/v2/models/" + MODEL + "/infer"))
-        .header("Inference-Header-Content-Length", Integer.toString(header.length))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body.array())).build(), HttpResponse.BodyHandlers.ofByteArray());
-    int jsonLength = Integer.parseInt(binary.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
-    JsonNode binaryJson = Http.JSON.readTree(new String(binary.body(), 0, jsonLength, StandardCharsets.UTF_8));
-    assertThat(binaryJson.path("outputs").get(0).path("name").asText()).isEqualTo("output-0");
-    ByteBuffer predictions = ByteBuffer.wrap(binary.body(), jsonLength, 16).order(ByteOrder.LITTLE_ENDIAN);
-    assertThat(new long[] {predictions.getLong(), predictions.getLong()}).containsExactly(1, 1);
+    Http.BinaryResponse binary = http.postBinary("/v2/models/" + MODEL + "/infer", "{\"inputs\": [{\"name\": \"input-0\", "
+        + "\"shape\": [2, 4], \"datatype\": \"FP32\", \"parameters\": {\"binary_data_size\": 32}}], \"outputs\": "
+        + "[{\"name\": \"output-0\", \"parameters\": {\"binary_data\": true}}]}", floats.array());
+    assertThat(binary.json().path("outputs").get(0).path("name").asText()).isEqualTo("output-0");
+    assertThat(new long[] {binary.binary(0).getLong(), binary.binary(0).getLong(8)}).containsExactly(1, 1);
 
     InferTensorContents.Builder contents = InferTensorContents.newBuilder();
     for (float value : KSERVE_IRIS) {

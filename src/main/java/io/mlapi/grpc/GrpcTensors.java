@@ -47,14 +47,15 @@ final class GrpcTensors {
         tensors.add(Tensor.fromRaw(input.getName(), datatype, shape, request.getRawInputContents(i).asReadOnlyByteBuffer()));
       } else {
         tensors.add(new Tensor(input.getName(), datatype, shape,
-            typed(where, datatype, shape, (int) elements, input.getContents())));
+            typed(where, input.getName(), datatype, shape, (int) elements, input.getContents())));
       }
     }
     return tensors;
   }
 
   /** The elements of a typed input, from the {@code contents} field its datatype uses. */
-  private static Object typed(String where, Datatype datatype, long[] shape, int count, InferTensorContents contents) {
+  private static Object typed(String where, String name, Datatype datatype, long[] shape, int count,
+      InferTensorContents contents) {
     switch (datatype) {
       case BOOL -> {
         requireCount(where, "bool_contents", contents.getBoolContentsCount(), shape, count);
@@ -120,7 +121,8 @@ final class GrpcTensors {
         }
         return values;
       }
-      case FP16 -> throw TensorFields.fp16OnlyRaw(where, "contents.fp32_contents");
+      case FP16 -> throw TensorFields.fp16Unsupported(where, name, "typed contents field",
+          "in raw_input_contents (raw for every input of the request)");
     }
     throw new AssertionError(datatype);
   }

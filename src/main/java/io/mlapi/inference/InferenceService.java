@@ -156,34 +156,37 @@ public final class InferenceService {
     return x;
   }
 
-  /** The request's tensors in the order of the model's inputs, each named as the model names it. */
+  /**
+   * The request's tensors in the order of the model's inputs, each named as the model names it. A
+   * model with one input takes one tensor under any name; with several, a mistake names the input:
+   * one the model does not have, one given twice, or one missing.
+   */
   private List<Tensor> bind(Model model, List<Tensor> inputs) {
     List<TensorSpec> specs = model.inputs();
-    if (specs.size() == 1 && inputs.size() == 1) {
+    if (specs.size() == 1) {
+      if (inputs.size() != 1) {
+        throw InferenceException.invalidInput("model " + model.name() + " takes 1 input (" + describe(specs)
+            + "), got " + inputs.size());
+      }
       return List.of(check(model, specs.get(0), inputs.get(0)).named(specs.get(0).name()));
     }
-    if (inputs.size() != specs.size()) {
-      throw InferenceException.invalidInput("model " + model.name() + " takes " + specs.size() + " input"
-          + (specs.size() == 1 ? "" : "s") + " (" + describe(specs) + "), got " + inputs.size());
+    for (Tensor input : inputs) {
+      if (specs.stream().noneMatch(spec -> spec.name().equals(input.name()))) {
+        throw InferenceException.invalidInput("model " + model.name() + " has no input \""
+            + InferenceException.abbreviate(input.name()) + "\"; it takes " + describe(specs));
+      }
     }
     List<Tensor> bound = new ArrayList<>(specs.size());
     for (TensorSpec spec : specs) {
-      Tensor given = null;
-      for (Tensor input : inputs) {
-        if (input.name().equals(spec.name())) {
-          if (given != null) {
-            throw InferenceException.invalidInput("input \"" + spec.name() + "\" is given twice");
-          }
-          given = input;
-        }
+      List<Tensor> given = inputs.stream().filter(input -> input.name().equals(spec.name())).toList();
+      if (given.size() > 1) {
+        throw InferenceException.invalidInput("input \"" + spec.name() + "\" is given twice");
       }
-      if (given == null) {
-        String unknown = inputs.stream().map(Tensor::name).filter(n -> specs.stream().noneMatch(s -> s.name().equals(n)))
-            .findFirst().orElse(spec.name());
-        throw InferenceException.invalidInput("model " + model.name() + " has no input \""
-            + InferenceException.abbreviate(unknown) + "\"; it takes " + describe(specs));
+      if (given.isEmpty()) {
+        throw InferenceException.invalidInput("input \"" + spec.name() + "\" is missing; model " + model.name()
+            + " takes " + describe(specs));
       }
-      bound.add(check(model, spec, given));
+      bound.add(check(model, spec, given.get(0)));
     }
     return bound;
   }

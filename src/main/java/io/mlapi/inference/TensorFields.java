@@ -76,9 +76,17 @@ public final class TensorFields {
     return value >= min && value <= max;
   }
 
-  /** The refusal of an FP16 tensor in a form that has no 16-bit floats (JSON, gRPC's typed contents). */
-  public static InferenceException fp16OnlyRaw(String where, String form) {
-    return InferenceException.invalidInput(where + ": FP16 tensors are taken in binary form only (the binary "
-        + "data extension, or gRPC's raw_input_contents); send FP32 in " + form);
+  /**
+   * The refusal of an FP16 tensor in a form that has no 16-bit floats (JSON, gRPC's typed
+   * contents), naming the input and the form of the same protocol that carries FP16. FP32 is the
+   * way round only for a model that takes FP32 there (mlapi's own take any number); a graph that
+   * takes FP16 takes nothing else.
+   *
+   * @param form what the request's form lacks, e.g. {@code JSON form}
+   * @param instead how the same protocol carries FP16, e.g. {@code as binary data (...)}
+   */
+  public static InferenceException fp16Unsupported(String where, String input, String form, String instead) {
+    return InferenceException.invalidInput(where + " (input \"" + InferenceException.abbreviate(input) + "\"): FP16 has "
+        + "no " + form + "; send FP16 tensors " + instead + ", or FP32 to a model that takes FP32 there");
   }
 }

@@ -11,7 +11,7 @@ import java.util.Arrays;
  * decoded into tensors, and every model answers with them.
  *
  * <p>The raw form ({@link #fromRaw}, {@link #writeRaw}) is the one the binary extension and gRPC's
- * {@code raw_input_contents} share: elements little-endian, booleans one byte each, and each
+ * {@code raw_input_contents} share: elements little-endian, booleans one byte each (0 or 1), and each
  * {@code BYTES} element a 4-byte little-endian length followed by its bytes.
  *
  * <p>Immutable by convention: the array is not copied, and no one changes it after construction.
@@ -145,7 +145,12 @@ public final class Tensor {
       case BOOL -> {
         boolean[] values = new boolean[n];
         for (int i = 0; i < n; i++) {
-          values[i] = in.get() != 0;
+          byte value = in.get();
+          if (value != 0 && value != 1) { // as numpy and Triton's clients write them; anything else is no BOOL
+            throw InferenceException.invalidInput("input \"" + name + "\": raw BOOL element " + i + " is "
+                + Byte.toUnsignedInt(value) + "; a BOOL is one byte, 0 (false) or 1 (true)");
+          }
+          values[i] = value == 1;
         }
         yield values;
       }

@@ -118,7 +118,8 @@ final class JsonTensors {
       throw InferenceException.invalidInput(where + ".data must be a list of values, got " + Instances.describe(data));
     }
     if (datatype == Datatype.FP16) {
-      throw TensorFields.fp16OnlyRaw(where, "JSON");
+      throw TensorFields.fp16Unsupported(where, header.name(), "JSON form",
+          "as binary data (the binary data extension: parameters.binary_data_size)");
     }
     JsonNode[] elements = flatten(data, shape, where, header.count());
     return new Tensor(header.name(), datatype, shape, values(elements, datatype, where));

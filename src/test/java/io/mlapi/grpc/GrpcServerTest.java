@@ -318,8 +318,9 @@ class GrpcServerTest {
 
     StatusRuntimeException typed = failure(infer("iris").addInputs(input("x", Datatype.FP16, 2, 4)).build());
     assertThat(typed.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-    assertThat(typed.getStatus().getDescription()).isEqualTo("inputs[0]: FP16 tensors are taken in binary form only "
-        + "(the binary data extension, or gRPC's raw_input_contents); send FP32 in contents.fp32_contents");
+    assertThat(typed.getStatus().getDescription()).isEqualTo("inputs[0] (input \"x\"): FP16 has no typed contents "
+        + "field; send FP16 tensors in raw_input_contents (raw for every input of the request), or FP32 to a model "
+        + "that takes FP32 there");
   }
 
   @Test

@@ -127,7 +127,9 @@ class InferenceServiceTest {
     TwoInputs model = new TwoInputs();
 
     assertThatThrownBy(() -> core.infer(model, List.of(scalar("a", 1)), List.of()))
-        .hasMessage("model two takes 2 inputs (a FP64 [-1], b FP64 [-1]), got 1");
+        .hasMessage("input \"b\" is missing; model two takes a FP64 [-1], b FP64 [-1]");
+    assertThatThrownBy(() -> core.infer(model, List.of(scalar("a", 1), scalar("b", 2), scalar("c", 3)), List.of()))
+        .hasMessage("model two has no input \"c\"; it takes a FP64 [-1], b FP64 [-1]");
     assertThatThrownBy(() -> core.infer(model, List.of(scalar("a", 1), scalar("c", 2)), List.of()))
         .hasMessage("model two has no input \"c\"; it takes a FP64 [-1], b FP64 [-1]");
     assertThatThrownBy(() -> core.infer(model, List.of(scalar("a", 1), scalar("a", 2)), List.of()))

@@ -44,4 +44,12 @@ class TensorFieldsTest {
     assertThat(TensorFields.fits(Datatype.UINT32, 1L << 32)).isFalse();
     assertThat(TensorFields.fits(Datatype.INT64, Long.MIN_VALUE)).isTrue();
   }
+
+  @Test
+  void fp16Unsupported_namesTheInputAndTheFormThatCarriesFp16() {
+    assertThat(TensorFields.fp16Unsupported("inputs[1]", "half", "JSON form", "as binary data"))
+        .hasMessage("inputs[1] (input \"half\"): FP16 has no JSON form; send FP16 tensors as binary data, or FP32 "
+            + "to a model that takes FP32 there")
+        .extracting(InferenceException::kind).isEqualTo(InferenceException.Kind.INVALID_INPUT);
+  }
 }

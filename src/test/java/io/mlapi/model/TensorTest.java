@@ -54,6 +54,16 @@ class TensorTest {
   }
 
   @Test
+  void fromRaw_bool_isOneByteZeroOrOne_anyOtherByteRefusedNamingTheElement() {
+    assertThat((boolean[]) Tensor.fromRaw("b", Datatype.BOOL, new long[] {3}, ByteBuffer.wrap(new byte[] {1, 0, 1}))
+        .data()).containsExactly(true, false, true);
+
+    assertThatThrownBy(() -> Tensor.fromRaw("b", Datatype.BOOL, new long[] {3}, ByteBuffer.wrap(new byte[] {1, 0, -1})))
+        .isInstanceOf(InferenceException.class)
+        .hasMessage("input \"b\": raw BOOL element 2 is 255; a BOOL is one byte, 0 (false) or 1 (true)");
+  }
+
+  @Test
   void fromRaw_wrongSize_namesTheInputAndBothSizes() {
     assertThatThrownBy(() -> Tensor.fromRaw("x", Datatype.FP32, new long[] {1, 4}, ByteBuffer.allocate(12)))
         .isInstanceOf(InferenceException.class)

@@ -2,11 +2,14 @@ package io.mlapi.onnx;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mlapi.model.Datatype;
+import io.mlapi.model.Tensor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The ONNX models of {@code src/test/resources/onnx/} (written by {@code scripts/onnx_fixtures.py})
@@ -73,5 +76,25 @@ public final class OnnxFixtures {
       }
     }
     return flat;
+  }
+
+  /**
+   * Inputs for {@code datatypes.onnx}: two rows of each of its datatypes, extremes included
+   * ({@code datatypes_without_fp16.onnx} takes the same but {@code in_fp16}).
+   */
+  public static List<Tensor> datatypeSamples() {
+    long[] shape = {2, 2};
+    return List.of(
+        new Tensor("in_fp32", Datatype.FP32, shape, new float[] {1.5f, -0f, Float.MAX_VALUE, Float.MIN_VALUE}),
+        new Tensor("in_fp64", Datatype.FP64, shape, new double[] {Math.PI, -1e300, 0, Double.MIN_VALUE}),
+        new Tensor("in_fp16", Datatype.FP16, shape, new short[] {Float.floatToFloat16(1.5f), Float.floatToFloat16(-2f),
+            Float.floatToFloat16(65504f), Float.floatToFloat16(6.1e-5f)}),
+        new Tensor("in_int8", Datatype.INT8, shape, new byte[] {-128, 127, 0, -1}),
+        new Tensor("in_int16", Datatype.INT16, shape, new short[] {Short.MIN_VALUE, Short.MAX_VALUE, 0, -1}),
+        new Tensor("in_int32", Datatype.INT32, shape, new int[] {Integer.MIN_VALUE, Integer.MAX_VALUE, 0, -1}),
+        new Tensor("in_int64", Datatype.INT64, shape, new long[] {Long.MIN_VALUE, Long.MAX_VALUE, 0, -1}),
+        new Tensor("in_uint8", Datatype.UINT8, shape, new byte[] {(byte) 255, 0, (byte) 128, 1}),
+        new Tensor("in_bool", Datatype.BOOL, shape, new boolean[] {true, false, false, true}),
+        Tensor.ofStrings("in_string", shape, new String[] {"", "héllo", "日本", "a\u0000b"}));
   }
 }

@@ -163,19 +163,7 @@ class OnnxModelTest {
   @Test
   void everyDatatype_passesThroughUnchanged() {
     try (OnnxModel model = load("datatypes")) {
-      long[] shape = {2, 2};
-      List<Tensor> inputs = List.of(
-          new Tensor("in_fp32", Datatype.FP32, shape, new float[] {1.5f, -0f, Float.MAX_VALUE, Float.MIN_VALUE}),
-          new Tensor("in_fp64", Datatype.FP64, shape, new double[] {Math.PI, -1e300, 0, Double.MIN_VALUE}),
-          new Tensor("in_fp16", Datatype.FP16, shape, new short[] {Float.floatToFloat16(1.5f), Float.floatToFloat16(-2f),
-              Float.floatToFloat16(65504f), Float.floatToFloat16(6.1e-5f)}),
-          new Tensor("in_int8", Datatype.INT8, shape, new byte[] {-128, 127, 0, -1}),
-          new Tensor("in_int16", Datatype.INT16, shape, new short[] {Short.MIN_VALUE, Short.MAX_VALUE, 0, -1}),
-          new Tensor("in_int32", Datatype.INT32, shape, new int[] {Integer.MIN_VALUE, Integer.MAX_VALUE, 0, -1}),
-          new Tensor("in_int64", Datatype.INT64, shape, new long[] {Long.MIN_VALUE, Long.MAX_VALUE, 0, -1}),
-          new Tensor("in_uint8", Datatype.UINT8, shape, new byte[] {(byte) 255, 0, (byte) 128, 1}),
-          new Tensor("in_bool", Datatype.BOOL, shape, new boolean[] {true, false, false, true}),
-          Tensor.ofStrings("in_string", shape, new String[] {"", "héllo", "日本", "a\u0000b"}));
+      List<Tensor> inputs = OnnxFixtures.datatypeSamples();
       List<String> outputs = model.outputs().stream().map(TensorSpec::name).toList();
 
       List<Tensor> answer = model.infer(inputs, outputs);

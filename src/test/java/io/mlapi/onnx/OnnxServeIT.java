@@ -98,7 +98,7 @@ class OnnxServeIT {
       assertThat(pair.json().at("/outputs/1/data").toString()).isEqualTo("[4.0,10.0,18.0]");
       Http.Response half = http.post("/v2/models/pair/infer", infer(tensor("a", "FP32", "[1, 3]", "[1, 2, 3]")));
       assertThat(half.status()).isEqualTo(400);
-      assertThat(half.error()).isEqualTo("model pair takes 2 inputs (a FP32 [-1, 3], b FP32 [-1, 3]), got 1");
+      assertThat(half.error()).isEqualTo("input \"b\" is missing; model pair takes a FP32 [-1, 3], b FP32 [-1, 3]");
 
       // every JSON datatype through ONNX Runtime and back (FP16 is binary-only in JSON)
       Http.Response types = http.post("/v2/models/types/infer", infer(

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mlapi.Http;
 import io.mlapi.ModelFixtures;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +14,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,41 +45,9 @@ class BinaryTensorDataTest {
     server.close();
   }
 
-  /** A response as tritonclient reads it: its JSON, and each binary output's bytes by name. */
-  record Answer(int status, String contentType, JsonNode json, List<ByteBuffer> binaries) {
-    ByteBuffer binary(int index) {
-      return binaries.get(index).duplicate().order(ByteOrder.LITTLE_ENDIAN);
-    }
-  }
-
-  /** Sends {@code json} (as Python's json.dumps writes it) followed by {@code binary}, as tritonclient does. */
-  static Answer post(String path, String json, byte[] binary) throws IOException, InterruptedException {
-    byte[] header = json.getBytes(StandardCharsets.UTF_8);
-    byte[] body = ByteBuffer.allocate(header.length + binary.length).put(header).put(binary).array();
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.server.port() + path))
-        .header("Inference-Header-Content-Length", Integer.toString(header.length))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-    return read(CLIENT.send(request, HttpResponse.BodyHandlers.ofByteArray()));
-  }
-
-  static Answer read(HttpResponse<byte[]> response) throws IOException {
-    byte[] body = response.body();
-    int jsonLength = response.headers().firstValue("Inference-Header-Content-Length").map(Integer::parseInt)
-        .orElse(body.length);
-    JsonNode json = Http.JSON.readTree(new String(body, 0, jsonLength, StandardCharsets.UTF_8));
-    List<ByteBuffer> binaries = new ArrayList<>();
-    int offset = jsonLength;
-    for (JsonNode output : json.path("outputs")) {
-      JsonNode size = output.path("parameters").path("binary_data_size");
-      if (!size.isMissingNode()) {
-        binaries.add(ByteBuffer.wrap(body, offset, size.intValue()).slice());
-        offset += size.intValue();
-      } else {
-        binaries.add(null);
-      }
-    }
-    assertThat(offset).as("every byte belongs to an output").isEqualTo(body.length);
-    return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), json, binaries);
+  /** Sends {@code json} followed by {@code binary}, as tritonclient does. */
+  static Http.BinaryResponse post(String path, String json, byte[] binary) {
+    return server.http.postBinary(path, json, binary);
   }
 
   static byte[] fp32(double... values) {
@@ -93,8 +59,8 @@ class BinaryTensorDataTest {
   }
 
   @Test
-  void tritonClientsRequest_binaryInputAndOutput_kserveIrisAnswer() throws Exception {
-    Answer answer = post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [2, 4], "
+  void tritonClientsRequest_binaryInputAndOutput_kserveIrisAnswer() {
+    Http.BinaryResponse answer = post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [2, 4], "
         + "\"datatype\": \"FP32\", \"parameters\": {\"binary_data_size\": 32}}], \"outputs\": [{\"name\": \"predict\", "
         + "\"parameters\": {\"binary_data\": true}}]}", fp32(TWO_ROWS));
 
@@ -112,8 +78,8 @@ class BinaryTensorDataTest {
   }
 
   @Test
-  void binaryOutputForAll_unlessAnOutputSaysOtherwise_bytesAsLengthThenBytes() throws Exception {
-    Answer answer = post("/v2/models/iris/infer", "{\"id\": \"7\", \"inputs\": [{\"name\": \"input-0\", \"shape\": [2, 4], "
+  void binaryOutputForAll_unlessAnOutputSaysOtherwise_bytesAsLengthThenBytes() {
+    Http.BinaryResponse answer = post("/v2/models/iris/infer", "{\"id\": \"7\", \"inputs\": [{\"name\": \"input-0\", \"shape\": [2, 4], "
         + "\"datatype\": \"FP32\", \"parameters\": {\"binary_data_size\": 32}}], \"outputs\": [{\"name\": \"label\"}, "
         + "{\"name\": \"predict\", \"parameters\": {\"binary_data\": false}}, {\"name\": \"decision_function\"}], "
         + "\"parameters\": {\"binary_data_output\": true}}", fp32(TWO_ROWS));
@@ -129,8 +95,8 @@ class BinaryTensorDataTest {
   }
 
   @Test
-  void binaryRequest_jsonAnswer_whenNoOutputAsksForBinary() throws Exception {
-    Answer answer = post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [2, 4], "
+  void binaryRequest_jsonAnswer_whenNoOutputAsksForBinary() {
+    Http.BinaryResponse answer = post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [2, 4], "
         + "\"datatype\": \"FP32\", \"parameters\": {\"binary_data_size\": 32}}]}", fp32(TWO_ROWS));
 
     assertThat(answer.contentType()).isEqualTo("application/json");
@@ -138,15 +104,15 @@ class BinaryTensorDataTest {
   }
 
   @Test
-  void int8AndFp16_inBinaryForm() throws Exception {
+  void int8AndFp16_inBinaryForm() {
     ByteBuffer int8 = ByteBuffer.wrap(new byte[] {7, 3, 5, 1});
-    Answer bytes = post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [1, 4], "
+    Http.BinaryResponse bytes = post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [1, 4], "
         + "\"datatype\": \"INT8\", \"parameters\": {\"binary_data_size\": 4}}]}", int8.array());
     ByteBuffer fp16 = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
     for (float value : new float[] {7, 3, 5, 1}) {
       fp16.putShort(Float.floatToFloat16(value));
     }
-    Answer halves = post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [1, 4], "
+    Http.BinaryResponse halves = post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [1, 4], "
         + "\"datatype\": \"FP16\", \"parameters\": {\"binary_data_size\": 8}}]}", fp16.array());
 
     assertThat(bytes.json().path("outputs").get(0).path("data").toString()).isEqualTo("[1]");
@@ -154,40 +120,61 @@ class BinaryTensorDataTest {
   }
 
   @Test
-  void sizeMismatchesAndUnsupportedDatatypes_are400NamingTheInput() throws Exception {
-    Answer tooFew = post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [2, 4], "
+  void fp16InJson_is400NamingTheInputAndTheBinaryForm() {
+    Http.Response json = server.http.post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", "
+        + "\"shape\": [1, 4], \"datatype\": \"FP16\", \"data\": [7, 3, 5, 1]}]}");
+
+    assertThat(json.status()).isEqualTo(400);
+    assertThat(json.error()).isEqualTo("inputs[0] (input \"input-0\"): FP16 has no JSON form; send FP16 tensors as "
+        + "binary data (the binary data extension: parameters.binary_data_size), or FP32 to a model that takes FP32 "
+        + "there");
+  }
+
+  @Test
+  void rawBoolOtherThanZeroOrOne_is400() {
+    Http.BinaryResponse bool = post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [1, 4], "
+        + "\"datatype\": \"BOOL\", \"parameters\": {\"binary_data_size\": 4}}]}", new byte[] {1, 0, 2, 1});
+
+    assertThat(bool.status()).isEqualTo(400);
+    assertThat(bool.error()).isEqualTo("input \"input-0\": raw BOOL element 2 is 2; a BOOL is one byte, 0 (false) or "
+        + "1 (true)");
+  }
+
+  @Test
+  void sizeMismatchesAndUnsupportedDatatypes_are400NamingTheInput() {
+    Http.BinaryResponse tooFew = post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [2, 4], "
         + "\"datatype\": \"FP32\", \"parameters\": {\"binary_data_size\": 16}}]}", fp32(1, 2, 3, 4));
     assertThat(tooFew.status()).isEqualTo(400);
     assertThat(tooFew.json().path("error").asText())
         .isEqualTo("input \"input-0\": raw data has 16 bytes, but shape [2, 4] of FP32 needs 32");
 
-    Answer beyond = post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [2, 4], "
+    Http.BinaryResponse beyond = post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [2, 4], "
         + "\"datatype\": \"FP32\", \"parameters\": {\"binary_data_size\": 32}}]}", fp32(1, 2, 3, 4));
     assertThat(beyond.json().path("error").asText()).isEqualTo("input \"input-0\" (inputs[0]) has binary_data_size 32, "
         + "but only 16 bytes of binary data are left for it");
 
-    Answer unclaimed = post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [1, 4], "
+    Http.BinaryResponse unclaimed = post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [1, 4], "
         + "\"datatype\": \"FP32\", \"parameters\": {\"binary_data_size\": 16}}]}", fp32(TWO_ROWS));
     assertThat(unclaimed.json().path("error").asText()).startsWith("the body has 16 bytes of binary data that no input "
         + "claims");
 
-    Answer bf16 = post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [1, 4], "
+    Http.BinaryResponse bf16 = post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [1, 4], "
         + "\"datatype\": \"BF16\", \"parameters\": {\"binary_data_size\": 8}}]}", new byte[8]);
     assertThat(bf16.status()).isEqualTo(400);
     assertThat(bf16.json().path("error").asText()).startsWith("inputs[0].datatype must be one of ")
         .endsWith("got \"BF16\" (input \"input-0\")");
 
-    Answer both = post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [1, 4], "
+    Http.BinaryResponse both = post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [1, 4], "
         + "\"datatype\": \"FP32\", \"data\": [1, 2, 3, 4], \"parameters\": {\"binary_data_size\": 16}}]}", fp32(1, 2, 3, 4));
     assertThat(both.json().path("error").asText()).isEqualTo("input \"input-0\" (inputs[0]) has both \"data\" and "
         + "parameters.binary_data_size; send its elements one way");
 
-    Answer negative = post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [1, 4], "
+    Http.BinaryResponse negative = post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [1, 4], "
         + "\"datatype\": \"FP32\", \"parameters\": {\"binary_data_size\": -1}}]}", new byte[0]);
     assertThat(negative.json().path("error").asText()).isEqualTo("input \"input-0\" (inputs[0]): "
         + "parameters.binary_data_size must be a number of bytes, got the number -1");
 
-    Answer flag = post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [1, 4], "
+    Http.BinaryResponse flag = post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [1, 4], "
         + "\"datatype\": \"FP32\", \"parameters\": {\"binary_data_size\": 16}}], \"parameters\": "
         + "{\"binary_data_output\": \"yes\"}}", fp32(1, 2, 3, 4));
     assertThat(flag.json().path("error").asText()).isEqualTo("parameters.binary_data_output must be true or false, "
@@ -218,13 +205,13 @@ class BinaryTensorDataTest {
   }
 
   @Test
-  void binaryBodyOverTheLimit_is413() throws Exception {
+  void binaryBodyOverTheLimit_is413() {
     double[] rows = new double[20_000];
-    Answer answer = post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [5000, 4], "
+    Http.BinaryResponse answer = post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [5000, 4], "
         + "\"datatype\": \"FP32\", \"parameters\": {\"binary_data_size\": 80000}}]}", fp32(rows));
 
     assertThat(answer.status()).isEqualTo(413);
-    assertThat(answer.json().path("error").asText()).startsWith("the request body is larger than the limit of 65536 bytes");
+    assertThat(answer.error()).startsWith("the request body is larger than the limit of 65536 bytes");
   }
 
   @Test
