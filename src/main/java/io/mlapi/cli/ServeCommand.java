@@ -84,6 +84,13 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
           + "Kubernetes' terminationGracePeriodSeconds (env MLAPI_GRACE_PERIOD; default: ${DEFAULT-VALUE}).")
   Duration gracePeriod;
 
+  @Option(names = "--warmup", paramLabel = "DURATION", converter = DurationConverter.class,
+      defaultValue = "${env:MLAPI_WARMUP:-300ms}",
+      description = "Before readiness turns 200, how long the models' sample rows are sent through /predict, "
+          + "KServe V1 and V2 over loopback, so the first clients meet compiled code; 0 turns it off "
+          + "(env MLAPI_WARMUP; default: ${DEFAULT-VALUE}).")
+  Duration warmup;
+
   @Option(names = "--admin-token", paramLabel = "TOKEN", defaultValue = "${env:MLAPI_ADMIN_TOKEN}",
       description = "Bearer token the repository commands (/v2/repository/...) require; without one they are open "
           + "(env MLAPI_ADMIN_TOKEN).")
@@ -110,13 +117,16 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       if (pollInterval.isNegative()) {
         throw new IllegalArgumentException("--poll-interval must not be negative, got " + pollInterval);
       }
+      if (warmup.isNegative()) {
+        throw new IllegalArgumentException("--warmup must not be negative, got " + warmup);
+      }
       if (defaultModel != null) {
         ModelTrainer.requireName(defaultModel);
       }
       ServerConfig config = new ServerConfig(host, port, maxRequestBytes, maxRows, requestTimeout, drainDelay,
           gracePeriod, adminToken, accessLog.equals("json"));
       settings = new ServeSettings(config, location.repository, location.modelDir, location.modelFile, defaultModel,
-          VersionPolicies.parse(versionPolicies), pollInterval);
+          VersionPolicies.parse(versionPolicies), pollInterval, warmup);
     } catch (IllegalArgumentException e) {
       err.println("mlapi serve: " + e.getMessage());
       err.flush();

@@ -15,9 +15,10 @@ import java.time.Duration;
  * @param defaultModel the model of {@code /score} and {@code /predict}, or {@code null} for the only one
  * @param policies which versions of each model are served
  * @param pollInterval how often the models are checked for new versions; zero turns that off
+ * @param warmup how long the request path is warmed up before readiness; zero turns that off
  */
 record ServeSettings(ServerConfig server, Path repository, Path modelDir, String modelFile, String defaultModel,
-    VersionPolicies policies, Duration pollInterval) {
+    VersionPolicies policies, Duration pollInterval, Duration warmup) {
 
   /** The single model's path, {@code modelName} standing in when no file name is configured. */
   Path singleModel(String modelName) {

@@ -39,8 +39,9 @@ import java.util.logging.Logger;
 /**
  * One run of {@code mlapi serve}, from settings parsed once by {@link ServeCommand}: wires the
  * repository, the inference core and the server by constructor, and runs their lifecycle. Listens
- * first (liveness), trains the default model when there is none, loads the models (readiness),
- * then polls for new versions; on SIGTERM it drains and returns 0.
+ * first (liveness), trains the default model when there is none, loads the models, warms the
+ * request path up with them (then readiness), then polls for new versions; on SIGTERM it drains
+ * and returns 0.
  */
 final class Serving {
   static final String DEFAULT_MODEL = "iris";
@@ -82,7 +83,8 @@ final class Serving {
       repository.poll();
     });
     MlapiServer server = MlapiServer.start(settings.server(),
-        new InferenceService(repository, metrics, settings.server().maxRows()), metrics, out, clock);
+        new InferenceService(repository, metrics, settings.server().maxRows()), metrics, out, clock,
+        settings.warmup());
     ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "mlapi-repository-poll");
       thread.setDaemon(true);
@@ -113,6 +115,10 @@ final class Serving {
       return fail(ExitCodes.FAILURE, String.join("; ", repository.problems()));
     }
     report(state, source, repository.problems());
+    server.warmUp().ifPresent(line -> {
+      out.println(line);
+      out.flush();
+    });
     long pollNanos = settings.pollInterval().toNanos();
     if (pollNanos > 0 && !poller.isShutdown()) {
       try {

@@ -48,15 +48,17 @@ final class HttpApi {
   private final ServerConfig config;
   private final Metrics metrics;
   private final BooleanSupplier draining;
+  private final Warmup warmup;
   private final AccessLog accessLog;
   private final RequestIds requestIds;
 
-  HttpApi(InferenceService core, ServerConfig config, Metrics metrics, BooleanSupplier draining, AccessLog accessLog,
-      RequestIds requestIds, BodyReadWatchdog watchdog) {
+  HttpApi(InferenceService core, ServerConfig config, Metrics metrics, BooleanSupplier draining, Warmup warmup,
+      AccessLog accessLog, RequestIds requestIds, BodyReadWatchdog watchdog) {
     this.core = core;
     this.config = config;
     this.metrics = metrics;
     this.draining = draining;
+    this.warmup = warmup;
     this.accessLog = accessLog;
     this.requestIds = requestIds;
     JsonBodies bodies = new JsonBodies(config.maxRequestBytes(), watchdog);
@@ -111,10 +113,13 @@ final class HttpApi {
     return routes.stream().map(Registered::endpoint).toList();
   }
 
-  /** 503 unless ready to take traffic (the models loaded, and not shutting down), with the reason. */
+  /** 503 unless ready to take traffic (the models loaded and warmed up, and not shutting down), with the reason. */
   void requireReady() {
     if (draining.getAsBoolean()) {
       throw InferenceException.unavailable("not ready: the server is shutting down");
+    }
+    if (warmup.warming()) {
+      throw InferenceException.unavailable("not ready: warming up the request path");
     }
     Snapshot snapshot = core.snapshot();
     if (!snapshot.ready()) {
@@ -185,23 +190,18 @@ final class HttpApi {
     long timeoutNanos = config.requestTimeout().toNanos();
     return (req, res) -> {
       long start = System.nanoTime();
-      metrics.requestStarted();
       Exchange exchange = new Exchange(req, res, start, timeoutNanos, requestIds.of(req));
       res.header(RequestIds.HEADER, exchange.requestId());
       if (draining.getAsBoolean()) {
         res.header(HeaderValues.CONNECTION_CLOSE); // so clients reconnect, to a replica that is staying
       }
+      if (warmup.isOwn(req)) {
+        metrics.uncounted(() -> respond(route, exchange)); // the server's own traffic: no client's
+        return;
+      }
+      metrics.requestStarted();
       try {
-        route.handle(exchange);
-      } catch (InferenceException e) {
-        fail(exchange, status(e.kind()), e.getMessage());
-      } catch (HttpException e) {
-        fail(exchange, e.status(), e.getMessage());
-      } catch (RuntimeException e) {
-        LOG.log(Level.SEVERE, "unexpected failure in " + req.prologue().method().text() + " " + req.path().path()
-            + " (request " + exchange.requestId() + ")", e);
-        fail(exchange, 500, "internal error: " + e.getClass().getSimpleName() + "; request id "
-            + exchange.requestId());
+        respond(route, exchange);
       } finally {
         long nanos = System.nanoTime() - start;
         int status = res.status().code();
@@ -209,6 +209,22 @@ final class HttpApi {
         accessLog.write(exchange, endpoint, status, nanos);
       }
     };
+  }
+
+  /** Runs {@code route}, answering its refusals and failures with {@code {"error": ...}}. */
+  private static void respond(Route route, Exchange exchange) {
+    try {
+      route.handle(exchange);
+    } catch (InferenceException e) {
+      fail(exchange, status(e.kind()), e.getMessage());
+    } catch (HttpException e) {
+      fail(exchange, e.status(), e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "unexpected failure in " + exchange.request().prologue().method().text() + " "
+          + exchange.request().path().path() + " (request " + exchange.requestId() + ")", e);
+      fail(exchange, 500, "internal error: " + e.getClass().getSimpleName() + "; request id "
+          + exchange.requestId());
+    }
   }
 
   /** The one place the core's refusals become HTTP statuses. */

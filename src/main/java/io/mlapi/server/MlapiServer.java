@@ -12,7 +12,9 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
@@ -25,28 +27,43 @@ public final class MlapiServer implements AutoCloseable {
   private final ServerConfig config;
   private final AtomicBoolean draining;
   private final BodyReadWatchdog watchdog;
+  private final InferenceService core;
+  private final Warmup warmup;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
   private MlapiServer(WebServer server, HttpApi api, ServerConfig config, AtomicBoolean draining,
-      BodyReadWatchdog watchdog) {
+      BodyReadWatchdog watchdog, InferenceService core, Warmup warmup) {
     this.server = server;
     this.api = api;
     this.config = config;
     this.draining = draining;
     this.watchdog = watchdog;
+    this.core = core;
+    this.warmup = warmup;
   }
 
   /**
-   * Binds and starts serving; the port is known when this returns.
+   * Binds and starts serving, without a warm-up; the port is known when this returns.
    *
    * @param out where the access log goes, when {@code config} turns it on
    * @param clock stamps the access log
    */
   public static MlapiServer start(ServerConfig config, InferenceService core, Metrics metrics, PrintWriter out,
       Clock clock) {
+    return start(config, core, metrics, out, clock, Duration.ZERO);
+  }
+
+  /**
+   * Binds and starts serving; readiness waits for {@link #warmUp} unless {@code warmup} is zero.
+   *
+   * @param warmup how long {@link #warmUp} sends the models' sample rows through the handlers
+   */
+  public static MlapiServer start(ServerConfig config, InferenceService core, Metrics metrics, PrintWriter out,
+      Clock clock, Duration warmup) {
     AtomicBoolean draining = new AtomicBoolean();
     BodyReadWatchdog watchdog = new BodyReadWatchdog(config.requestTimeout());
-    HttpApi api = new HttpApi(core, config, metrics, draining::get,
+    Warmup warming = new Warmup(warmup);
+    HttpApi api = new HttpApi(core, config, metrics, draining::get, warming,
         new AccessLog(config.accessLog() ? out : null, clock), new RequestIds(clock.millis() ^ System.nanoTime()),
         watchdog);
     WebServer server = WebServer.builder()
@@ -61,7 +78,24 @@ public final class MlapiServer implements AutoCloseable {
         .routing(api::register)
         .build()
         .start();
-    return new MlapiServer(server, api, config, draining, watchdog);
+    return new MlapiServer(server, api, config, draining, watchdog, core, warming);
+  }
+
+  /**
+   * Warms the request path with the loaded models' sample rows ({@link Warmup}), then lets
+   * readiness turn 200; at once when the server was started without a warm-up.
+   *
+   * @return what was sent, for the log: a line of text, or empty when there was no warm-up
+   */
+  public Optional<String> warmUp() {
+    if (!warmup.warming()) {
+      return Optional.empty();
+    }
+    Warmup.Result result = warmup.run(config.host(), server.port(), core.snapshot(), draining::get);
+    String what = result.requests() == 0 ? "no warm-up" : String.format(Locale.ROOT,
+        "warmed up in %d ms: %d requests with the sample rows of %s", result.took().toMillis(), result.requests(),
+        String.join(", ", result.models()));
+    return Optional.of(what + result.problem().map(problem -> " (stopped early: " + problem + ")").orElse(""));
   }
 
   /**

@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
@@ -30,6 +31,11 @@ final class TestServer implements AutoCloseable {
   }
 
   TestServer(Path root, ServerConfig config, String defaultModel, boolean poll) {
+    this(root, config, defaultModel, poll, Duration.ZERO);
+  }
+
+  /** @param warmup readiness waits for {@link MlapiServer#warmUp}, which warms up for this long */
+  TestServer(Path root, ServerConfig config, String defaultModel, boolean poll, Duration warmup) {
     repository = new ModelRepository(new RepositoryDirectory(root), ModelLoader.trained(), VersionPolicies.latest(), metrics, defaultModel);
     metrics.watch(repository::state);
     if (poll) {
@@ -38,7 +44,7 @@ final class TestServer implements AutoCloseable {
     ServerConfig onFreePort = new ServerConfig("127.0.0.1", 0, config.maxRequestBytes(), config.maxRows(),
         config.requestTimeout(), config.drainDelay(), config.gracePeriod(), config.adminToken(), config.accessLog());
     server = MlapiServer.start(onFreePort, new InferenceService(repository, metrics, config.maxRows()), metrics,
-        new PrintWriter(accessLog, true), CLOCK);
+        new PrintWriter(accessLog, true), CLOCK, warmup);
     http = new Http(server.port());
   }
 
