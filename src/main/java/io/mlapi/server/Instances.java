@@ -1,48 +1,116 @@
 package io.mlapi.server;
 
-import io.mlapi.model.InferenceException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mlapi.inference.InferenceService;
+import io.mlapi.model.InferenceException;
 import io.mlapi.model.Model;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The {@code "instances"} list of the tutorial's {@code /predict} and of KServe V1: rows as lists
- * of numbers in feature order, or as objects of feature name to number. This class only reads
- * JSON types; the checks against the model are the core's ({@link InferenceService}).
+ * of numbers in feature order, or as objects of feature name to number. Read as the body streams
+ * by ({@link JsonBodies#readObject}), a list row straight into its {@code double[]}; what is wrong
+ * with the list is kept and told by {@link #rows}, in the order the checks are made whatever the
+ * order in the body. This class only reads JSON types; the checks against the model are the
+ * core's ({@link InferenceService}).
  */
-final class Instances {
-  private Instances() {}
+final class Instances implements JsonBodies.FieldReader {
+  static final String FIELD = "instances";
 
-  static double[][] parse(JsonNode body, Model model, InferenceService core) {
-    JsonNode instances = body.get("instances");
-    if (instances == null || !instances.isArray()) {
+  private boolean given;
+  private int count;
+  /** Rows up to the first wrong one: {@code double[]} for a list, the tree of an object (named features). */
+  private final List<Object> rows = new ArrayList<>();
+  private String problem;
+  private double[] scratch = new double[8];
+
+  @Override
+  public boolean read(JsonBodies.Field field) throws IOException {
+    if (!field.name().equals(FIELD)) {
+      return false;
+    }
+    JsonParser parser = field.parser();
+    given = parser.currentToken() == JsonToken.START_ARRAY;
+    count = 0;
+    rows.clear();
+    problem = null;
+    if (!given) {
+      parser.skipChildren();
+      return true;
+    }
+    for (JsonToken token = JsonBodies.next(parser); token != JsonToken.END_ARRAY; token = JsonBodies.next(parser)) {
+      int r = count++;
+      if (problem != null) {
+        parser.skipChildren();
+      } else if (token == JsonToken.START_ARRAY) {
+        double[] row = numbers(parser, r);
+        if (row != null) {
+          rows.add(row);
+        }
+      } else if (token == JsonToken.START_OBJECT) {
+        rows.add(JsonBodies.value(parser));
+      } else {
+        problem = "instances[" + r + "] must be a list of numbers or an object of feature name to number, got "
+            + describe(JsonBodies.value(parser));
+      }
+    }
+    return true;
+  }
+
+  /** A list row, the parser at its start; {@code null} (and the problem kept) when a value is not a number. */
+  private double[] numbers(JsonParser parser, int r) throws IOException {
+    int n = 0;
+    for (JsonToken token = JsonBodies.next(parser); token != JsonToken.END_ARRAY; token = JsonBodies.next(parser)) {
+      if (token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT) {
+        problem = "instances[" + r + "][" + n + "] must be a number, got " + describe(JsonBodies.value(parser));
+        while (JsonBodies.next(parser) != JsonToken.END_ARRAY) {
+          parser.skipChildren();
+        }
+        return null;
+      }
+      if (n == scratch.length) {
+        scratch = Arrays.copyOf(scratch, 2 * n);
+      }
+      scratch[n++] = parser.getDoubleValue();
+    }
+    return Arrays.copyOf(scratch, n);
+  }
+
+  /**
+   * The rows read, each in {@code model}'s feature order.
+   *
+   * @throws InferenceException when there is no list, too few or too many rows, or a row that is
+   *     not a list of numbers or an object of feature name to number (the first such row)
+   */
+  double[][] rows(Model model, InferenceService core) {
+    if (!given) {
       throw InferenceException.invalidInput("the body needs \"instances\": a list of rows, each a list of numbers "
           + "or an object of feature name to number");
     }
-    core.checkRowCount(instances.size());
-    double[][] rows = new double[instances.size()][];
-    for (int r = 0; r < rows.length; r++) {
-      JsonNode row = instances.get(r);
-      if (row.isArray()) {
-        double[] x = new double[row.size()];
-        for (int f = 0; f < x.length; f++) {
-          x[f] = number(row.get(f), "instances[" + r + "][" + f + "]");
-        }
-        rows[r] = x;
-      } else if (row.isObject()) {
-        Map<String, Double> values = new HashMap<>();
-        for (Map.Entry<String, JsonNode> field : row.properties()) {
-          values.put(field.getKey(), number(field.getValue(), "instances[" + r + "]." + field.getKey()));
-        }
-        rows[r] = core.namedRow(model, r, values);
-      } else {
-        throw InferenceException.invalidInput("instances[" + r + "] must be a list of numbers or an object of "
-            + "feature name to number, got " + describe(row));
-      }
+    core.checkRowCount(count);
+    double[][] x = new double[rows.size()][];
+    for (int r = 0; r < x.length; r++) {
+      x[r] = rows.get(r) instanceof double[] row ? row : named((JsonNode) rows.get(r), r, model, core);
     }
-    return rows;
+    if (problem != null) {
+      throw InferenceException.invalidInput(problem);
+    }
+    return x;
+  }
+
+  private static double[] named(JsonNode row, int r, Model model, InferenceService core) {
+    Map<String, Double> values = new HashMap<>();
+    for (Map.Entry<String, JsonNode> field : row.properties()) {
+      values.put(field.getKey(), number(field.getValue(), "instances[" + r + "]." + field.getKey()));
+    }
+    return core.namedRow(model, r, values);
   }
 
   static double number(JsonNode node, String where) {
@@ -63,5 +131,4 @@ final class Instances {
       default -> node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
     };
   }
-
 }

@@ -2,12 +2,19 @@ package io.mlapi.server;
 
 import io.mlapi.model.InferenceException;
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
@@ -21,7 +28,8 @@ import java.util.Map;
 
 /**
  * Reads JSON request bodies within the size limit and the request timeout, and writes JSON
- * responses, errors included.
+ * responses, errors included. The prediction endpoints read their bodies as a stream of tokens
+ * ({@link #readObject}), without building a tree of the whole body first; the others read a tree.
  */
 final class JsonBodies {
   /**
@@ -32,6 +40,59 @@ final class JsonBodies {
       .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
+
+  /** Answers are computed per request: no cache may keep one. */
+  private static final Header NO_STORE = HeaderValues.createCached(HeaderNames.CACHE_CONTROL, "no-store");
+
+  /** Reads one value where a streaming reader stands, as {@link #MAPPER} would read it in a whole body. */
+  private static final ObjectReader VALUE = MAPPER.readerFor(JsonNode.class)
+      .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  /**
+   * One top-level field of a body being read by {@link #readObject}.
+   *
+   * @param name the field's name
+   * @param parser the parser, at the field value's first token
+   * @param body the whole body, for readers that read part of it again
+   */
+  record Field(String name, JsonParser parser, byte[] body) {}
+
+  /** Reads the top-level fields it knows, as they stream by. */
+  interface FieldReader {
+    /**
+     * Reads {@code field}'s whole value if it is one this reader knows, leaving the parser at the
+     * value's last token (or past it). Never throws for what the value holds: a reader keeps the
+     * first thing wrong with a value and tells it when asked, after the whole body has been found
+     * well-formed, so that malformed JSON is always what a malformed body gets told.
+     *
+     * @return whether the field was read; an unknown field is skipped
+     */
+    boolean read(Field field) throws IOException;
+  }
+
+  /** Keeps one top-level field as a tree (the last one, when a body repeats it): for small values checked whole. */
+  static final class TreeField implements FieldReader {
+    private final String name;
+    private JsonNode value = MissingNode.getInstance();
+
+    TreeField(String name) {
+      this.name = name;
+    }
+
+    /** The field's value; a missing node when the body has no such field. */
+    JsonNode value() {
+      return value;
+    }
+
+    @Override
+    public boolean read(Field field) throws IOException {
+      if (!field.name().equals(name)) {
+        return false;
+      }
+      value = JsonBodies.value(field.parser());
+      return true;
+    }
+  }
 
   private final long maxBytes;
   private final BodyReadWatchdog watchdog;
@@ -53,9 +114,11 @@ final class JsonBodies {
   /** Like {@link #read}, but an empty body is {@code null}: for commands whose body is optional. */
   JsonNode readOptional(Exchange exchange) {
     byte[] body = bytes(exchange);
-    if (body.length == 0) {
-      return null;
-    }
+    return body.length == 0 ? null : tree(body);
+  }
+
+  /** A non-empty body as a JSON object: 400 when malformed or not an object. */
+  private static JsonNode tree(byte[] body) {
     try {
       JsonNode tree = MAPPER.readTree(body);
       if (tree == null || !tree.isObject()) {
@@ -67,6 +130,55 @@ final class JsonBodies {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Reads the request body as one JSON object, streaming: each top-level field goes to
+   * {@code fields}, which reads the ones it knows. The errors are those of {@link #read}: 413 over
+   * the limit, 408 late, 400 when empty, malformed or not an object.
+   */
+  void readObject(Exchange exchange, FieldReader fields) {
+    byte[] body = bytes(exchange);
+    if (body.length == 0) {
+      throw InferenceException.invalidInput("the request body is empty; send a JSON object");
+    }
+    try (JsonParser parser = MAPPER.createParser(body)) {
+      if (parser.nextToken() == JsonToken.START_OBJECT) {
+        for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+          parser.nextToken();
+          if (!fields.read(new Field(name, parser, body))) {
+            parser.skipChildren();
+          }
+        }
+        if (parser.nextToken() == null) {
+          return;
+        }
+      }
+      tree(body); // not one object: the tree reader says what it is instead, in the words every endpoint uses
+    } catch (JacksonException e) {
+      tree(body); // likewise for malformed JSON; it takes no body the stream refused, but if it did:
+      throw InferenceException.invalidInput(malformed(e));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    throw new IllegalStateException("the tree reader took a body that is not one JSON object");
+  }
+
+  /**
+   * The next token inside a value: never the end of the input, which the parser reports as an
+   * error there, so a reader's loop over a list or object always ends.
+   */
+  static JsonToken next(JsonParser parser) throws IOException {
+    JsonToken token = parser.nextToken();
+    if (token == null) {
+      throw new IllegalStateException("a reader went past the end of the body's outermost object");
+    }
+    return token;
+  }
+
+  /** The value the parser stands at, as a tree: for small values, and for saying what a wrong value is. */
+  static JsonNode value(JsonParser parser) throws IOException {
+    return VALUE.readTree(parser);
   }
 
   /** "malformed JSON at line 1, column 9: Unexpected ...", without Jackson's notes on redacted sources. */
@@ -132,6 +244,11 @@ final class JsonBodies {
         + "send it faster, or raise --request-timeout");
   }
 
+  /** A response body written straight to a JSON generator: for the answers sent most, no reflection on the way. */
+  interface Content {
+    void write(JsonGenerator json) throws IOException;
+  }
+
   /** Sends {@code body} (records, maps, lists: anything Jackson writes) as JSON. */
   static void send(ServerResponse response, Status status, Object body) {
     byte[] bytes;
@@ -140,9 +257,24 @@ final class JsonBodies {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write a response as JSON", e);
     }
+    send(response, status, bytes);
+  }
+
+  /** Sends what {@code content} writes as JSON. */
+  static void send(ServerResponse response, Status status, Content content) {
+    ByteArrayBuilder bytes = new ByteArrayBuilder(512);
+    try (JsonGenerator json = MAPPER.createGenerator(bytes)) {
+      content.write(json);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write a response as JSON", e);
+    }
+    send(response, status, bytes.toByteArray());
+  }
+
+  private static void send(ServerResponse response, Status status, byte[] bytes) {
     response.status(status);
     response.header(HeaderValues.CONTENT_TYPE_JSON);
-    response.header(HeaderNames.CACHE_CONTROL, "no-store");
+    response.header(NO_STORE);
     response.send(bytes);
   }
 

@@ -1,6 +1,7 @@
 package io.mlapi.server;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.Status;
 import io.mlapi.inference.InferenceService;
@@ -12,7 +13,6 @@ import io.mlapi.model.RowSignature;
 import io.mlapi.model.Tensor;
 import io.mlapi.model.TensorSpec;
 import io.mlapi.repository.ModelStatus;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -22,6 +22,11 @@ import java.util.Map;
  * core ({@link InferenceService}) checks and runs them, and its tensors become JSON again.
  */
 final class OpenInferenceApi {
+  private static final SerializedString MODEL_NAME = new SerializedString("model_name");
+  private static final SerializedString MODEL_VERSION = new SerializedString("model_version");
+  private static final SerializedString ID = new SerializedString("id");
+  private static final SerializedString OUTPUTS = new SerializedString("outputs");
+
   private final InferenceService core;
   private final JsonBodies bodies;
   private final Runnable requireReady;
@@ -74,29 +79,44 @@ final class OpenInferenceApi {
   void infer(Exchange exchange) {
     Model model = core.snapshot().model(exchange.param("name"), version(exchange));
     exchange.answeredBy(model);
-    JsonNode body = bodies.read(exchange);
-    JsonNode id = body.path("id");
-    if (!id.isMissingNode() && !id.isTextual()) {
-      throw InferenceException.invalidInput("\"id\" must be a string, got " + Instances.describe(id));
+    JsonTensors.Inputs inputs = new JsonTensors.Inputs();
+    JsonBodies.TreeField idField = new JsonBodies.TreeField("id");
+    JsonBodies.TreeField parametersField = new JsonBodies.TreeField("parameters");
+    JsonBodies.TreeField outputsField = new JsonBodies.TreeField("outputs");
+    bodies.readObject(exchange, field -> inputs.read(field) || idField.read(field) || parametersField.read(field)
+        || outputsField.read(field));
+    JsonNode idNode = idField.value();
+    if (!idNode.isMissingNode() && !idNode.isTextual()) {
+      throw InferenceException.invalidInput("\"id\" must be a string, got " + Instances.describe(idNode));
     }
-    JsonNode parameters = body.path("parameters");
+    JsonNode parameters = parametersField.value();
     if (!parameters.isMissingNode() && !parameters.isObject() && !parameters.isNull()) {
       throw InferenceException.invalidInput("\"parameters\" must be an object, got " + Instances.describe(parameters));
     }
-    List<String> outputs = JsonTensors.outputNames(body.path("outputs"));
-    JsonNode inputs = body.path("inputs");
-    if (!inputs.isArray() || inputs.isEmpty()) {
+    List<String> outputs = JsonTensors.outputNames(outputsField.value());
+    if (!inputs.given()) {
       throw InferenceException.invalidInput("the body needs \"inputs\": a non-empty list of tensors {\"name\", "
           + "\"shape\", \"datatype\", \"data\"}; model " + model.name() + " takes " + describe(model.inputs()));
     }
-    List<Tensor> tensors = new ArrayList<>(inputs.size());
-    for (int i = 0; i < inputs.size(); i++) {
-      tensors.add(JsonTensors.input(inputs.get(i), i));
-    }
+    List<Tensor> tensors = inputs.tensors();
     List<Tensor> answer = core.infer(model, tensors, outputs);
-    JsonBodies.send(exchange.response(), Status.OK_200, new InferResponse(model.name(),
-        Integer.toString(model.version()), id.isTextual() ? id.textValue() : exchange.requestId(),
-        answer.stream().map(JsonTensors::output).toList()));
+    String id = idNode.isTextual() ? idNode.textValue() : exchange.requestId();
+    JsonBodies.send(exchange.response(), Status.OK_200, json -> {
+      json.writeStartObject();
+      json.writeFieldName(MODEL_NAME);
+      json.writeString(model.name());
+      json.writeFieldName(MODEL_VERSION);
+      json.writeString(Integer.toString(model.version()));
+      json.writeFieldName(ID);
+      json.writeString(id);
+      json.writeFieldName(OUTPUTS);
+      json.writeStartArray();
+      for (Tensor output : answer) {
+        JsonTensors.write(json, output);
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+    });
   }
 
   private static String describe(List<TensorSpec> specs) {
@@ -128,7 +148,4 @@ final class OpenInferenceApi {
 
   record ModelMetadata(String name, List<String> versions, String platform, List<TensorMetadata> inputs,
       List<TensorMetadata> outputs, MlapiMetadata mlapi) {}
-
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  record InferResponse(String model_name, String model_version, String id, List<JsonTensors.TensorData> outputs) {}
 }
