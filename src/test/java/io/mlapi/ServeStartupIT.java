@@ -29,6 +29,16 @@ class ServeStartupIT {
   }
 
   @Test
+  void exitAfterWarmup_servesTheWarmUpThenExits0_asATrainingRunForTheAotCache() {
+    MlapiProcess serve = MlapiProcess.run(Map.of("MODEL_DIR", dir.resolve("models").toString()), "serve", "--port",
+        "0", "--warmup", "200ms", "--exit-after-warmup");
+
+    assertThat(serve.exitValue()).as(serve.toString()).isEqualTo(0);
+    assertThat(serve.out()).anyMatch(line -> line.matches("warmed up in \\d+ ms: \\d+ requests with the sample rows "
+        + "of iris version 1"));
+  }
+
+  @Test
   void singleModelThatDoesNotLoad_exits1WithTheReason() throws Exception {
     Path good = ModelFixtures.publish(dir.resolve(".staging"), "iris", 1, false);
     Path models = Files.createDirectories(dir.resolve("models"));

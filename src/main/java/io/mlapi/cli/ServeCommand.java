@@ -91,6 +91,11 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
           + "(env MLAPI_WARMUP; default: ${DEFAULT-VALUE}).")
   Duration warmup;
 
+  @Option(names = "--exit-after-warmup", defaultValue = "${env:MLAPI_EXIT_AFTER_WARMUP:-false}",
+      description = "Stop once warmed up, exit 0: a training run for the JVM's AOT cache, which the container image's "
+          + "build makes this way (env MLAPI_EXIT_AFTER_WARMUP).")
+  boolean exitAfterWarmup;
+
   @Option(names = "--admin-token", paramLabel = "TOKEN", defaultValue = "${env:MLAPI_ADMIN_TOKEN}",
       description = "Bearer token the repository commands (/v2/repository/...) require; without one they are open "
           + "(env MLAPI_ADMIN_TOKEN).")
@@ -117,8 +122,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       if (pollInterval.isNegative()) {
         throw new IllegalArgumentException("--poll-interval must not be negative, got " + pollInterval);
       }
-      if (warmup.isNegative()) {
-        throw new IllegalArgumentException("--warmup must not be negative, got " + warmup);
+      if (exitAfterWarmup && warmup.isZero()) {
+        throw new IllegalArgumentException("--exit-after-warmup needs a warm-up: give --warmup a duration above 0");
       }
       if (defaultModel != null) {
         ModelTrainer.requireName(defaultModel);
@@ -126,7 +131,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       ServerConfig config = new ServerConfig(host, port, maxRequestBytes, maxRows, requestTimeout, drainDelay,
           gracePeriod, adminToken, accessLog.equals("json"));
       settings = new ServeSettings(config, location.repository, location.modelDir, location.modelFile, defaultModel,
-          VersionPolicies.parse(versionPolicies), pollInterval, warmup);
+          VersionPolicies.parse(versionPolicies), pollInterval, warmup, exitAfterWarmup);
     } catch (IllegalArgumentException e) {
       err.println("mlapi serve: " + e.getMessage());
       err.flush();

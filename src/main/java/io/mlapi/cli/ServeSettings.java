@@ -16,9 +16,10 @@ import java.time.Duration;
  * @param policies which versions of each model are served
  * @param pollInterval how often the models are checked for new versions; zero turns that off
  * @param warmup how long the request path is warmed up before readiness; zero turns that off
+ * @param exitAfterWarmup whether to stop once warmed up (a training run for the JVM's AOT cache)
  */
 record ServeSettings(ServerConfig server, Path repository, Path modelDir, String modelFile, String defaultModel,
-    VersionPolicies policies, Duration pollInterval, Duration warmup) {
+    VersionPolicies policies, Duration pollInterval, Duration warmup, boolean exitAfterWarmup) {
 
   /** The single model's path, {@code modelName} standing in when no file name is configured. */
   Path singleModel(String modelName) {

@@ -119,6 +119,11 @@ final class Serving {
       out.println(line);
       out.flush();
     });
+    if (settings.exitAfterWarmup()) {
+      poller.shutdownNow();
+      server.close();
+      return ExitCodes.OK;
+    }
     long pollNanos = settings.pollInterval().toNanos();
     if (pollNanos > 0 && !poller.isShutdown()) {
       try {
