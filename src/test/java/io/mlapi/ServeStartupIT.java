@@ -36,6 +36,7 @@ class ServeStartupIT {
     assertThat(serve.exitValue()).as(serve.toString()).isEqualTo(0);
     assertThat(serve.out()).anyMatch(line -> line.matches("warmed up in \\d+ ms: \\d+ requests with the sample rows "
         + "of iris version 1"));
+    assertThat(serve.out()).anyMatch(line -> line.matches("ready \\d+ ms after the JVM started"));
   }
 
   @Test

@@ -21,6 +21,7 @@ import io.mlapi.svm.SvcParameters;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -115,10 +116,13 @@ final class Serving {
       return fail(ExitCodes.FAILURE, String.join("; ", repository.problems()));
     }
     report(state, source, repository.problems());
-    server.warmUp().ifPresent(line -> {
-      out.println(line);
-      out.flush();
-    });
+    server.warmUp().ifPresent(out::println);
+    if (state.ready()) {
+      // What a rollout waits for, counted from the JVM's start (the process' start time, from
+      // /proc, is in whole seconds): the number to watch.
+      out.printf("ready %d ms after the JVM started%n", ManagementFactory.getRuntimeMXBean().getUptime());
+    }
+    out.flush();
     if (settings.exitAfterWarmup()) {
       poller.shutdownNow();
       server.close();
