@@ -99,12 +99,14 @@ class ContainerImageIT {
 
     start = System.nanoTime();
     Path archive = WORK.resolve("mlapi-it.tar");
-    // The image profile's own configuration: its labels (initialize) and Jib, on the base made here.
-    Command.of(PROJECT.resolve("mvnw").toString(), "-B", "-q", "-Pimage", "initialize", "jib:buildTar",
+    // The image profile's own steps after `package` (which the build has run): its labels
+    // (initialize), the class path and the AOT cache's training run in the base, and Jib.
+    Command.of(PROJECT.resolve("mvnw").toString(), "-B", "-q", "-Pimage", "initialize",
+            "dependency:build-classpath@image-classpath", "exec:exec@image-aot", "jib:buildTar",
             "-Dimage.base=tar://" + baseArchive, "-Dimage.name=mlapi-it:" + tag,
             "-Djib.outputPaths.tar=" + archive)
         .withTimeout(Duration.ofMinutes(10)).run().orFail();
-    report("Jib image build", start);
+    report("image build (AOT cache training run and Jib)", start);
 
     start = System.nanoTime();
     podman.run("load", "-q", "-i", archive.toString());
@@ -165,6 +167,24 @@ class ContainerImageIT {
   }
 
   @Test
+  void theImageRunsOnJava25WithTheAotCacheMadeForIt() throws IOException {
+    JsonNode entrypoint = JSON.readTree(podman.run("image", "inspect", image)).get(0).path("Config").path("Entrypoint");
+    List<String> command = new ArrayList<>();
+    entrypoint.forEach(part -> command.add(part.asText()));
+    assertThat(command).as("the image's entrypoint").contains("-XX:AOTCache=/app/mlapi.aot");
+    // With -XX:AOTMode=on the JVM refuses to start unless it takes the cache: made for another
+    // runtime, other jars or another class path, it would be ignored silently otherwise.
+    List<String> run = new ArrayList<>(List.of("run", "--rm", "--read-only", "--entrypoint", command.get(0), image,
+        "-XX:AOTMode=on"));
+    run.addAll(command.subList(1, command.size()));
+    run.add("--version");
+    Command.Result version = podman.command(run.toArray(String[]::new)).run();
+    assertThat(version.exitCode()).as("java with the cache required: %s%s", version.stdout(), version.stderr())
+        .isZero();
+    assertThat(version.stdout()).contains("Java 25");
+  }
+
+  @Test
   void servesTheBakedModelWithAReadOnlyRootAndStopsCleanlyOnSigterm() {
     long grace = baseDeployment().getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
     String name = "mlapi-it-run-" + tag;
@@ -178,6 +198,8 @@ class ContainerImageIT {
     int port = publishedPort(name, 5000);
     awaitReady(port, name);
     report("container start until /readyz answers 200", start);
+    System.out.printf("ContainerImageIT: the server says: %s%n", logs(name).lines()
+        .filter(line -> line.startsWith("ready ") || line.startsWith("warmed up ")).toList());
 
     assertThat(get(port, "/score")).isEqualTo("{\"score\":" + TUTORIAL_SCORE + "}");
     assertThat(post(port, "/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [2, 4], "

@@ -68,6 +68,18 @@ class DockerfileMatchesJibTest {
   }
 
   @Test
+  void layoutIsJibsPackagedOne_withTheAotCacheMadeOnTheBaseImage() {
+    assertThat(text(child(jib, "containerizingMode"))).isEqualTo("packaged");
+    String dockerfile = String.join("\n", DockerfileMatchesJibTest.dockerfile);
+    assertThat(dockerfile).as("the Dockerfile's layout")
+        .contains("cp target/mlapi.jar /out/app/classpath/", "\"/app/classpath/*:$(cat target/classpath.txt)\"",
+            "touch -h -d @1");
+    assertThat(dockerfile).as("the AOT cache: trained on the base, copied into the image")
+        .contains("FROM ${BASE_IMAGE} AS aot", "-XX:AOTCacheOutput=/app/mlapi.aot", "--exit-after-warmup",
+            "COPY --from=aot /app/mlapi.aot /app/mlapi.aot");
+  }
+
+  @Test
   void userPortAndModelDirectoryAreJibs() {
     Element container = child(jib, "container");
     String user = text(child(container, "user")).replace("${image.user}", property("image.user"));
