@@ -16,7 +16,8 @@ Phases, each on loopback with fixed ports 5301-5307:
            writes), then five times with it
   cold     cold start under load: process start to /readyz 200, then at once wrk -t2 -c16 on one-row
            /predict for 10 s, three times each: ./mlapi serve, the same without the warm-up
-           (--warmup 0), and java -jar under the JVM's defaults (no AOT cache)
+           (--warmup 0) and with a longer one (--warmup 1s), and java -jar under the JVM's defaults
+           (no AOT cache)
   openloop open-loop latency: the closed-loop capacity (wrk -c16), then bench/OpenLoop.java sending
            one-row /predict at fixed rates (10-90% of it), latency counted from when each request
            was due (no coordinated omission)
@@ -409,6 +410,7 @@ def phase_cold(settings, report):
     variants = [
         ("launcher", "./mlapi serve", [MLAPI] + serve, None),
         ("no_warmup", "./mlapi serve --warmup 0", [MLAPI] + serve + ["--warmup", "0"], None),
+        ("warmup_1s", "./mlapi serve --warmup 1s", [MLAPI] + serve + ["--warmup", "1s"], None),
         ("jvm_defaults", "java -jar (JVM defaults: no AOT cache)", [str(JAVA), "-jar", str(JAR)] + serve, None),
     ]
     report["load_before"] = load_now()
