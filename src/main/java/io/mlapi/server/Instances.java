@@ -21,45 +21,37 @@ import java.util.Map;
  * order in the body. This class only reads JSON types; the checks against the model are the
  * core's ({@link InferenceService}).
  */
-final class Instances implements JsonBodies.FieldReader {
-  static final String FIELD = "instances";
-
-  private boolean given;
-  private int count;
+final class Instances extends JsonBodies.ListField {
   /** Rows up to the first wrong one: {@code double[]} for a list, the tree of an object (named features). */
   private final List<Object> rows = new ArrayList<>();
   private String problem;
   private double[] scratch = new double[8];
 
+  Instances() {
+    super("instances");
+  }
+
   @Override
-  public boolean read(JsonBodies.Field field) throws IOException {
-    if (!field.name().equals(FIELD)) {
-      return false;
-    }
-    JsonParser parser = field.parser();
-    given = parser.currentToken() == JsonToken.START_ARRAY;
-    count = 0;
+  void clear() {
     rows.clear();
     problem = null;
-    if (!given) {
-      parser.skipChildren();
-      return true;
-    }
-    for (JsonToken token = JsonBodies.next(parser); token != JsonToken.END_ARRAY; token = JsonBodies.next(parser)) {
-      int r = count++;
-      if (problem != null) {
-        parser.skipChildren();
-      } else if (token == JsonToken.START_ARRAY) {
-        double[] row = numbers(parser, r);
-        if (row != null) {
-          rows.add(row);
-        }
-      } else if (token == JsonToken.START_OBJECT) {
-        rows.add(JsonBodies.value(parser));
-      } else {
-        problem = "instances[" + r + "] must be a list of numbers or an object of feature name to number, got "
-            + describe(JsonBodies.value(parser));
+  }
+
+  @Override
+  boolean item(int r, JsonToken token, JsonBodies.Field field) throws IOException {
+    JsonParser parser = field.parser();
+    if (token == JsonToken.START_ARRAY) {
+      double[] row = numbers(parser, r);
+      if (row == null) {
+        return false;
       }
+      rows.add(row);
+    } else if (token == JsonToken.START_OBJECT) {
+      rows.add(JsonBodies.value(parser));
+    } else {
+      problem = "instances[" + r + "] must be a list of numbers or an object of feature name to number, got "
+          + describe(JsonBodies.value(parser));
+      return false;
     }
     return true;
   }
@@ -90,11 +82,11 @@ final class Instances implements JsonBodies.FieldReader {
    *     not a list of numbers or an object of feature name to number (the first such row)
    */
   double[][] rows(Model model, InferenceService core) {
-    if (!given) {
+    if (!given()) {
       throw InferenceException.invalidInput("the body needs \"instances\": a list of rows, each a list of numbers "
           + "or an object of feature name to number");
     }
-    core.checkRowCount(count);
+    core.checkRowCount(count());
     double[][] x = new double[rows.size()][];
     for (int r = 0; r < x.length; r++) {
       x[r] = rows.get(r) instanceof double[] row ? row : named((JsonNode) rows.get(r), r, model, core);

@@ -94,6 +94,67 @@ final class JsonBodies {
     }
   }
 
+  /**
+   * A top-level field holding a list, read item by item (the last such field counts when a body
+   * repeats it). After the first wrong item the others are only counted: the first wrong one is
+   * what the checks meet first.
+   */
+  abstract static class ListField implements FieldReader {
+    private final String name;
+    private boolean given;
+    private int count;
+
+    ListField(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public final boolean read(Field field) throws IOException {
+      if (!field.name().equals(name)) {
+        return false;
+      }
+      JsonParser parser = field.parser();
+      given = parser.currentToken() == JsonToken.START_ARRAY;
+      count = 0;
+      clear();
+      if (!given) {
+        parser.skipChildren();
+        return true;
+      }
+      boolean wrong = false;
+      for (JsonToken token = next(parser); token != JsonToken.END_ARRAY; token = next(parser)) {
+        int index = count++;
+        if (wrong) {
+          parser.skipChildren();
+        } else {
+          wrong = !item(index, token, field);
+        }
+      }
+      return true;
+    }
+
+    /** Forgets what an earlier field of the same name held. */
+    abstract void clear();
+
+    /**
+     * Reads item {@code index}, the parser at its first token ({@code token}); leaves the parser
+     * at its last token or past it.
+     *
+     * @return false when the item is wrong (the reader keeps why)
+     */
+    abstract boolean item(int index, JsonToken token, Field field) throws IOException;
+
+    /** Whether the body has the field, holding a list. */
+    boolean given() {
+      return given;
+    }
+
+    /** The list's length. */
+    int count() {
+      return count;
+    }
+  }
+
   private final long maxBytes;
   private final BodyReadWatchdog watchdog;
 

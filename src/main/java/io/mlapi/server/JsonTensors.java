@@ -90,49 +90,40 @@ final class JsonTensors {
    * the body). What is wrong is kept and told by {@link #tensors}, in the order the checks are
    * made whatever the order of the fields.
    */
-  static final class Inputs implements JsonBodies.FieldReader {
-    static final String FIELD = "inputs";
-
-    private boolean given;
-    private int count;
+  static final class Inputs extends JsonBodies.ListField {
     private final List<Tensor> tensors = new ArrayList<>();
     private InferenceException problem;
 
+    Inputs() {
+      super("inputs");
+    }
+
     @Override
-    public boolean read(JsonBodies.Field field) throws IOException {
-      if (!field.name().equals(FIELD)) {
-        return false;
-      }
-      JsonParser parser = field.parser();
-      given = parser.currentToken() == JsonToken.START_ARRAY;
-      count = 0;
+    void clear() {
       tensors.clear();
       problem = null;
-      if (!given) {
-        parser.skipChildren();
+    }
+
+    @Override
+    boolean item(int index, JsonToken token, JsonBodies.Field field) throws IOException {
+      String where = "inputs[" + index + "]";
+      if (token != JsonToken.START_OBJECT) {
+        problem = InferenceException.invalidInput(where + " must be a tensor object {\"name\", \"shape\", "
+            + "\"datatype\", \"data\"}, got " + Instances.describe(JsonBodies.value(field.parser())));
+        return false;
+      }
+      try {
+        tensors.add(tensor(field.parser(), field.body(), where));
         return true;
+      } catch (InferenceException e) {
+        problem = e;
+        return false;
       }
-      for (JsonToken token = JsonBodies.next(parser); token != JsonToken.END_ARRAY; token = JsonBodies.next(parser)) {
-        String where = "inputs[" + count++ + "]";
-        if (problem != null) {
-          parser.skipChildren();
-        } else if (token != JsonToken.START_OBJECT) {
-          problem = InferenceException.invalidInput(where + " must be a tensor object {\"name\", \"shape\", "
-              + "\"datatype\", \"data\"}, got " + Instances.describe(JsonBodies.value(parser)));
-        } else {
-          try {
-            tensors.add(tensor(parser, field.body(), where));
-          } catch (InferenceException e) {
-            problem = e;
-          }
-        }
-      }
-      return true;
     }
 
     /** Whether the body has a non-empty list of inputs. */
-    boolean given() {
-      return given && count > 0;
+    boolean nonEmpty() {
+      return given() && count() > 0;
     }
 
     /** The tensors, in order; the first wrong one's error instead. */

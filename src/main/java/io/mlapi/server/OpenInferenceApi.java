@@ -94,7 +94,7 @@ final class OpenInferenceApi {
       throw InferenceException.invalidInput("\"parameters\" must be an object, got " + Instances.describe(parameters));
     }
     List<String> outputs = JsonTensors.outputNames(outputsField.value());
-    if (!inputs.given()) {
+    if (!inputs.nonEmpty()) {
       throw InferenceException.invalidInput("the body needs \"inputs\": a non-empty list of tensors {\"name\", "
           + "\"shape\", \"datatype\", \"data\"}; model " + model.name() + " takes " + describe(model.inputs()));
     }
