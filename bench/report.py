@@ -3,6 +3,7 @@ and docs/performance.png. bench/run.sh calls it after a run; it can be run alone
     /usr/bin/python3 bench/report.py
 """
 import json
+import re
 import statistics
 from pathlib import Path
 
@@ -115,6 +116,13 @@ def targets(results, rows):
                                                half["latency_us"]["p999"] / 1000,
                                                verdict(half["latency_us"]["p99"] <= 1000
                                                        and half["latency_us"]["p999"] <= 5000)))
+    for connections, ratios in sorted(results.get("protocols", {}).get("summary", {}).items(), key=lambda c: int(c[0])):
+        grpc = ratios["grpc_over_rest_1_row"]
+        binary = ratios["binary_over_json_1000_rows"]
+        lines.append("| gRPC `ModelInfer` 1 row >= REST V2 JSON 1 row (%s concurrent) | %.2f x | %s |"
+                     % (connections, grpc, verdict(grpc >= 1)))
+        lines.append("| Binary tensor extension >= 2 x JSON rows/s at 1,000 rows (%s concurrent) | %.2f x | %s |"
+                     % (connections, binary, verdict(binary >= 2)))
     if "mlapi_peak_rss_mib" in http:
         lines.append("| RSS under load < 300 MB | peak %.0f MiB (under the JVM's defaults: %.0f MiB) | %s |"
                      % (http["mlapi_peak_rss_mib"], http.get("jvm_defaults_peak_rss_mib", float("nan")),
@@ -194,6 +202,30 @@ def http_table(results, rows):
             r["server"], r["endpoint"], r["connections"], r["rps"], r["min_rps"], r["max_rps"],
             r["latency_us"]["p50"] / 1000, r["latency_us"]["p99"] / 1000, errors,
             r["load_before"].get("cpu_share", float("nan"))))
+    return lines
+
+
+def protocols_table(protocols):
+    """REST (wrk: p50/p99) and gRPC (h2load: mean), with rows/s and the server's CPU per request."""
+    lines = ["| Request | Tool | Conn. | req/s (median) | rows/s | latency ms | server CPU us/request | errors |",
+             "| --- | --- | ---: | ---: | ---: | --- | ---: | ---: |"]
+    for r in sorted((r for r in protocols.get("runs", []) if r.get("median")),
+                    key=lambda r: (r["rows"], r["endpoint"], r["connections"])):
+        if r["tool"] == "wrk":
+            latency = "p50 %.2f, p99 %.2f" % (r["latency_us"]["p50"] / 1000, r["latency_us"]["p99"] / 1000)
+            errors = sum(r["errors"].values())
+        else:
+            latency = "mean %.2f" % r["latency_ms"]["mean"]
+            errors = r["failed"]
+        lines.append("| %s | %s | %d | %.0f | %.0f | %s | %.1f | %d |" % (
+            r["endpoint"], r["tool"], r["connections"], r["rps"], r["rps"] * r["rows"], latency,
+            r["server_cpu_us_per_request"], errors))
+    statuses = protocols.get("grpc_statuses", {})
+    if statuses:
+        lines += ["", "gRPC statuses the server counted during the gRPC runs (h2load sees HTTP/2 200 for every "
+                  "call; a run that ends cancels the calls still in flight): " + "; ".join(
+                      "%s: %s" % (label, ", ".join("%s %d" % kv for kv in sorted(counts.items())))
+                      for label, counts in statuses.items()) + "."]
     return lines
 
 
@@ -298,6 +330,15 @@ def render(results):
         out += ["", "Peak RSS (VmHWM) of mlapi after its load tests: %.0f MiB with the launcher's options; "
                 "%.0f MiB under the JVM's defaults." % (http.get("mlapi_peak_rss_mib", float("nan")),
                                                         http.get("jvm_defaults_peak_rss_mib", float("nan")))]
+    protocols = results.get("protocols")
+    if protocols and protocols.get("runs"):
+        out += ["", "### The Open Inference Protocol: REST JSON, REST binary, gRPC", "",
+                "One mlapi; REST with `wrk -t2` (16 or 64 connections, one request at a time on each), gRPC "
+                "`ModelInfer` with `h2load -t2 -c2` (the same 16 or 64 calls in flight, as streams over two "
+                "connections, as gRPC clients multiplex; typed FP64 contents as KServe's client sends them, "
+                "pre-encoded); the same durations and repeats as above; the Conn. column is the calls in flight. The binary request sends FP64 "
+                "rows and asks the predictions back in binary (`binary_data_output`).", ""]
+        out += protocols_table(protocols)
     jmh = results.get("jmh")
     if jmh and jmh.get("results"):
         out += ["", "### JMH: one row and batches, ns per row", "", "Load before: %s." % load_text(jmh.get("load_before")),
@@ -379,6 +420,13 @@ def render(results):
         if command not in seen:
             seen.add(command)
             commands.append(command)
+    if protocols and "command" in protocols:
+        commands.append(protocols["command"])
+        for r in protocols.get("runs", []):
+            command = r["command"] + (" (BENCH_METHOD=POST, body: %s)" % r["endpoint"] if r["tool"] == "wrk" else "")
+            if command not in seen:
+                seen.add(command)
+                commands.append(command)
     if jmh and "command" in jmh:
         commands.append(jmh["command"])
     if batch and "mlapi" in batch:

@@ -3,7 +3,7 @@
     bench/run.sh            the full run written to docs/performance.md (about 25 minutes)
     bench/run.sh --quick    a smoke run: short durations, fewer rows (results still written)
 
-Phases, each on loopback with fixed ports 5301-5307:
+Phases, each on loopback with fixed ports 5301-5308:
   http     wrk (2 threads; 16 and 64 connections; 10 s after a 5 s warm-up; three times each, the
            median kept) against mlapi (/score, /predict with 1 and 100 rows, V2 infer if the server
            has it; /predict once more under the JVM's defaults), the tutorial's Flask app
@@ -23,6 +23,10 @@ Phases, each on loopback with fixed ports 5301-5307:
            was due (no coordinated omission)
   image    the container image under podman (built by Jib on scripts/image-base's base, with its
            AOT cache): its size, then three times: podman run to /readyz 200, then wrk as in cold
+  protocols  one mlapi, the Open Inference Protocol three ways at 16 and 64 concurrent requests: V2 REST
+           JSON with wrk (16 and 64 connections) vs gRPC ModelInfer with h2load (a pre-encoded
+           message; 2 connections with 8 and 32 streams each, as gRPC clients multiplex), 1 row and
+           100 rows; and 1,000 rows as REST JSON vs the binary tensor extension (wrk), in rows/s
   (many)   HOOK: 10,000 models in a repository; the repository-scale work adds it (phase_many_models)
 Results go to bench/results/latest.json, then bench/report.py renders docs/performance.md's
 generated section and docs/performance.png.
@@ -51,7 +55,7 @@ JAR = ROOT / "target" / "mlapi.jar"
 MLAPI = str(ROOT / "mlapi")  # the launcher, with the JVM options users get
 PYTHON = "/usr/bin/python3"
 PORTS = {"mlapi": 5301, "flask": 5302, "gunicorn": 5303, "nginx": 5304, "startup": 5305, "cold": 5306,
-         "image": 5307}
+         "image": 5307, "grpc": 5308}
 CONTAINERS_CONF = ROOT / "scripts" / "containers.conf"
 ONE_ROW = '{"instances": [[6.1, 2.8, 4.7, 1.2]]}'
 V2_ONE_ROW = ('{"inputs": [{"name": "input-0", "shape": [1, 4], "datatype": "FP64", '
@@ -150,10 +154,13 @@ def children(pid):
         return []
 
 
-def get(port, path, method="GET", body=None, timeout=5):
+def get(port, path, method="GET", body=None, header=None, timeout=5):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         headers = {"Content-Type": "application/json"} if body else {}
+        if header:
+            name, value = header.split(":", 1)
+            headers[name] = value.strip()
         connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
         return response.status, response.read()
@@ -176,11 +183,14 @@ def wait_ready(server, port, path="/score", timeout=120):
     raise SystemExit("%s was not ready on port %d within %d s" % (server.name, port, timeout))
 
 
-def wrk(url, connections, seconds, method="GET", body=None):
-    env = {"BENCH_METHOD": method, "BENCH_BODY": ""}
+def wrk(url, connections, seconds, method="GET", body=None, header=None):
+    env = {"BENCH_METHOD": method, "BENCH_BODY": "", "BENCH_HEADER": header or ""}
     if body is not None:
         body_file = WORK / "body.json"
-        body_file.write_text(body)
+        if isinstance(body, bytes):
+            body_file.write_bytes(body)
+        else:
+            body_file.write_text(body)
         env["BENCH_BODY"] = str(body_file)
     args = ["wrk", "-t2", "-c%d" % connections, "-d%ds" % seconds, "--timeout", "10s",
             "-s", str(BENCH / "wrk-json.lua"), url]
@@ -192,19 +202,19 @@ def wrk(url, connections, seconds, method="GET", body=None):
     return data
 
 
-def load_test(results, server, endpoint, port, path, settings, method="GET", body=None):
+def load_test(results, server, endpoint, port, path, settings, method="GET", body=None, header=None):
     """wrk at each connection count, `repeats` times; keeps every run, the median one marked."""
-    status, _ = get(port, path, method, body)
+    status, _ = get(port, path, method, body, header)
     if status != 200:
         raise SystemExit("%s %s answered %d before the load test" % (server, path, status))
     url = "http://127.0.0.1:%d%s" % (port, path)
     log("%s %s: warm-up %d s" % (server, endpoint, settings["warmup"]))
-    wrk(url, 16, settings["warmup"], method, body)
+    wrk(url, 16, settings["warmup"], method, body, header)
     for connections in settings["connections"]:
         repeats = []
         for attempt in range(settings["repeats"]):
             load = load_now()
-            run = wrk(url, connections, settings["seconds"], method, body)
+            run = wrk(url, connections, settings["seconds"], method, body, header)
             run.update(server=server, endpoint=endpoint, connections=connections, load_before=load, median=False)
             log("%s %s c=%d: %.0f req/s, p50 %.2f ms, p99 %.2f ms, errors %s, cpu share before %.2f" % (
                 server, endpoint, connections, run["rps"], run["latency_us"]["p50"] / 1000,
@@ -233,7 +243,8 @@ def phase_http(settings, report):
     hundred = '{"instances": [%s]}' % ", ".join(["[6.1, 2.8, 4.7, 1.2]"] * 100)
 
     log("mlapi: starting")
-    serve = ["serve", "--host", "127.0.0.1", "--port", str(PORTS["mlapi"]), "--model-dir", str(WORK / "models")]
+    serve = ["serve", "--host", "127.0.0.1", "--port", str(PORTS["mlapi"]), "--grpc-port", "0",
+             "--model-dir", str(WORK / "models")]
     mlapi = Server("mlapi", [MLAPI] + serve)
     try:
         wait_ready(mlapi, PORTS["mlapi"])
@@ -359,11 +370,24 @@ def said(log_text):
     return {"warmup": warmed.group(0) if warmed else None, "ready_ms": int(ready.group(1)) if ready else None}
 
 
+def await_launcher_cache(timeout=300):
+    """Waits until the launcher's class cache is current: on JDK 25+ it is built in the background
+    after the server that recorded it stops (./mlapi's serve_cache), and a start before that runs
+    without it."""
+    aot, jsa = ROOT / "target" / "mlapi-serve.aot", ROOT / "target" / "mlapi-serve.jsa"
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        if any(cache.exists() and cache.stat().st_mtime >= JAR.stat().st_mtime for cache in (aot, jsa)):
+            return
+        time.sleep(0.1)
+    raise SystemExit("the launcher wrote no class cache within %d s" % timeout)
+
+
 def phase_startup(settings, report):
     times, ready_times = [], []
     report["load_before"] = load_now()
-    args = [MLAPI, "serve", "--host", "127.0.0.1", "--port", str(PORTS["startup"]), "--model-dir", str(WORK / "models"),
-            "--drain-delay", "0s"]
+    args = [MLAPI, "serve", "--host", "127.0.0.1", "--port", str(PORTS["startup"]), "--grpc-port", "0",
+            "--model-dir", str(WORK / "models"), "--drain-delay", "0s"]
     for cache in (ROOT / "target" / "mlapi-serve.aot", ROOT / "target" / "mlapi-serve.jsa"):
         if cache.exists():
             cache.unlink()  # the first start writes the launcher's class cache; the next ones use it
@@ -377,6 +401,8 @@ def phase_startup(settings, report):
             ready_times.append(time.perf_counter() - started)
         finally:
             server.stop()
+        if attempt == 0:
+            await_launcher_cache()
         log("startup %d: %.3f s to the first 200 from /score, %.3f s to /readyz 200" % (attempt, times[-1],
                                                                                       ready_times[-1]))
     report.update(command=" ".join(args), first_s=times[0], seconds=times[1:], median_s=statistics.median(times[1:]),
@@ -405,8 +431,8 @@ def cold_run(name, args, port, settings, env=None):
 def phase_cold(settings, report):
     """A replica that has just become ready, under the load a rollout sends it."""
     port = PORTS["cold"]
-    serve = ["serve", "--host", "127.0.0.1", "--port", str(port), "--model-dir", str(WORK / "models"),
-             "--drain-delay", "0s"]
+    serve = ["serve", "--host", "127.0.0.1", "--port", str(port), "--grpc-port", "0", "--model-dir",
+             str(WORK / "models"), "--drain-delay", "0s"]
     variants = [
         ("launcher", "./mlapi serve", [MLAPI] + serve, None),
         ("no_warmup", "./mlapi serve --warmup 0", [MLAPI] + serve + ["--warmup", "0"], None),
@@ -414,8 +440,9 @@ def phase_cold(settings, report):
         ("jvm_defaults", "java -jar (JVM defaults: no AOT cache)", [str(JAVA), "-jar", str(JAR)] + serve, None),
     ]
     report["load_before"] = load_now()
-    # The launcher's AOT cache must be current before its starts are timed: this start writes it if not.
+    # The launcher's AOT cache must be current before its starts are timed: this start records it if not.
     cold_run("cold", [MLAPI] + serve, port, dict(settings, cold_seconds=1))
+    await_launcher_cache()
     report["variants"] = []
     for key, label, args, env in variants:
         runs = [cold_run("cold", args, port, settings, env) for _ in range(settings["cold_repeats"])]
@@ -426,8 +453,8 @@ def phase_cold(settings, report):
 def phase_openloop(settings, report):
     """Latency against a fixed arrival rate, from 10% to 90% of the closed-loop capacity."""
     port = PORTS["mlapi"]
-    args = [MLAPI, "serve", "--host", "127.0.0.1", "--port", str(port), "--model-dir", str(WORK / "models"),
-            "--drain-delay", "0s"]
+    args = [MLAPI, "serve", "--host", "127.0.0.1", "--port", str(port), "--grpc-port", "0", "--model-dir",
+            str(WORK / "models"), "--drain-delay", "0s"]
     body = WORK / "one-row.json"
     body.write_text(ONE_ROW)
     url = "http://127.0.0.1:%d/predict" % port
@@ -525,6 +552,157 @@ def phase_many_models(settings, report):
     raise SystemExit("the many-models phase is not written yet (see phase_many_models in bench/run.py)")
 
 
+def v2_rows(rows, datatype="FP64"):
+    values = ", ".join(["6.1, 2.8, 4.7, 1.2"] * rows)
+    return ('{"inputs": [{"name": "input-0", "shape": [%d, 4], "datatype": "%s", "data": [%s]}]}'
+            % (rows, datatype, values))
+
+
+def v2_binary(rows):
+    """A V2 request with the binary tensor extension, as Triton's client sends it: the JSON, then the
+    rows as little-endian FP64; the prediction asked back in binary too. Returns (body, header)."""
+    import struct
+    header = ('{"inputs": [{"name": "input-0", "shape": [%d, 4], "datatype": "FP64", "parameters": '
+              '{"binary_data_size": %d}}], "parameters": {"binary_data_output": true}}' % (rows, rows * 32)).encode()
+    data = struct.pack("<%dd" % (rows * 4), *([6.1, 2.8, 4.7, 1.2] * rows))
+    return header + data, "Inference-Header-Content-Length: %d" % len(header)
+
+
+def grpc_messages(rows_list):
+    """gRPC ModelInfer requests (typed FP64 contents, as KServe's client sends them), framed as on
+    the wire (a 0 byte, a 4-byte big-endian length, the message), from stubs generated here."""
+    import struct
+    stubs = WORK / "grpc-python"
+    stubs.mkdir(parents=True, exist_ok=True)
+    subprocess.run([PYTHON, "-m", "grpc_tools.protoc", "-I", str(ROOT / "src/main/proto"), "--python_out=" + str(stubs),
+                    str(ROOT / "src/main/proto/grpc_predict_v2.proto")], check=True)
+    sys.path.insert(0, str(stubs))
+    import grpc_predict_v2_pb2 as pb
+    files = {}
+    for rows in rows_list:
+        request = pb.ModelInferRequest(model_name="iris")
+        tensor = request.inputs.add(name="input-0", datatype="FP64", shape=[rows, 4])
+        tensor.contents.fp64_contents.extend([6.1, 2.8, 4.7, 1.2] * rows)
+        message = request.SerializeToString()
+        path = WORK / ("grpc-%d.bin" % rows)
+        path.write_bytes(b"\x00" + struct.pack(">I", len(message)) + message)
+        files[rows] = path
+    return files
+
+
+def grpc_calls(port):
+    """ModelInfer calls the server counted, by status: h2load sees HTTP/2 200 for every gRPC call,
+    so the gRPC status comes from the server's metrics."""
+    _, text = get(port, "/metrics")
+    counts = {}
+    for line in text.decode().splitlines():
+        if line.startswith("mlapi_requests_total{") and "ModelInfer" in line:
+            status = re.search(r'status="([^"]+)"', line).group(1)
+            counts[status] = counts.get(status, 0) + float(line.rsplit(" ", 1)[1])
+    return counts
+
+
+def h2load(url, message, concurrent, seconds):
+    """`concurrent` calls in flight as gRPC clients make them: over few connections (two, one per
+    h2load thread), many streams each."""
+    args = ["h2load", "-t2", "-c2", "-m%d" % (concurrent // 2), "-D", str(seconds), "-d", str(message),
+            "-H", "content-type: application/grpc", "-H", "te: trailers", url]
+    result = subprocess.run(args, capture_output=True, text=True, check=True)
+    rps = float(re.search(r"finished in [0-9.]+m?s, ([0-9.]+) req/s", result.stdout).group(1))
+    done = re.search(r"requests: (\d+) total, \d+ started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored",
+                     result.stdout)
+    latency = re.search(r"time for request:\s+(\S+)\s+(\S+)\s+(\S+)", result.stdout)
+
+    def ms(text):
+        return float(text[:-2]) if text.endswith("ms") else float(text[:-2]) / 1000 if text.endswith("us") \
+            else float(text[:-1]) * 1000
+
+    return {"rps": rps, "requests": int(done.group(2)), "failed": int(done.group(4)) + int(done.group(5)),
+            "latency_ms": {"min": ms(latency.group(1)), "max": ms(latency.group(2)), "mean": ms(latency.group(3))},
+            "command": " ".join(args)}
+
+
+def process_cpu_s(pid):
+    """User and system CPU time of a process so far, in seconds (its threads included)."""
+    fields = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def phase_protocols(settings, report):
+    """REST JSON vs gRPC (1 and 100 rows), and REST JSON vs the binary extension (1,000 rows), one
+    server. Besides req/s (which depends on the load generator sharing the cores), each run records
+    the server's own CPU time per request, which does not."""
+    runs = []
+    messages = grpc_messages([1, 100])
+    args = [MLAPI, "serve", "--host", "127.0.0.1", "--port", str(PORTS["mlapi"]), "--grpc-port", str(PORTS["grpc"]),
+            "--model-dir", str(WORK / "models")]
+    server = Server("mlapi-protocols", args)
+    port = PORTS["mlapi"]
+    rest_url = "http://127.0.0.1:%d/v2/models/iris/infer" % port
+    grpc_url = "http://127.0.0.1:%d/inference.GRPCInferenceService/ModelInfer" % PORTS["grpc"]
+
+    def measure(endpoint, rows, tool, once):
+        log("mlapi %s: warm-up %d s" % (endpoint, settings["warmup"]))
+        once(16, settings["warmup"])
+        for connections in settings["connections"]:
+            repeats = []
+            for attempt in range(settings["repeats"]):
+                load = load_now()
+                cpu = process_cpu_s(server.process.pid)
+                run = once(connections, settings["seconds"])
+                run.update(server="mlapi", endpoint=endpoint, rows=rows, tool=tool, connections=connections,
+                           load_before=load, median=False,
+                           server_cpu_us_per_request=(process_cpu_s(server.process.pid) - cpu) * 1e6
+                           / max(1, run["requests"]))
+                log("mlapi %s c=%d: %.0f req/s (%.0f rows/s), server CPU %.1f us/request, cpu share before %.2f" % (
+                    endpoint, connections, run["rps"], run["rps"] * rows, run["server_cpu_us_per_request"],
+                    load["cpu_share"]))
+                repeats.append(run)
+            sorted(repeats, key=lambda r: r["rps"])[len(repeats) // 2]["median"] = True
+            runs.extend(repeats)
+
+    def rest(body, header=None):
+        status, _ = get(port, "/v2/models/iris/infer", "POST", body, header)
+        if status != 200:
+            raise SystemExit("mlapi answered %d to a V2 request before the load test" % status)
+        return lambda connections, seconds: wrk(rest_url, connections, seconds, "POST", body, header)
+
+    try:
+        wait_ready(server, port)
+        report["command"] = " ".join(args)
+        for rows in (1, 100):
+            label = "%d row%s" % (rows, "" if rows == 1 else "s")
+            measure("V2 REST JSON " + label, rows, "wrk", rest(v2_rows(rows)))
+            before = grpc_calls(port)
+            measure("gRPC ModelInfer " + label, rows, "h2load",
+                    lambda connections, seconds, m=messages[rows]: h2load(grpc_url, m, connections, seconds))
+            after = grpc_calls(port)
+            report.setdefault("grpc_statuses", {})[label] = {
+                status: after.get(status, 0) - before.get(status, 0) for status in after}
+        measure("V2 REST JSON 1000 rows", 1000, "wrk", rest(v2_rows(1000)))
+        measure("V2 REST binary 1000 rows", 1000, "wrk", rest(*v2_binary(1000)))
+    finally:
+        server.stop()
+    report["runs"] = runs
+    summary = {}
+    for connections in settings["connections"]:
+        def median(endpoint):
+            return next(r for r in runs if r["endpoint"] == endpoint and r["connections"] == connections and r["median"])
+        grpc_one, rest_one = median("gRPC ModelInfer 1 row"), median("V2 REST JSON 1 row")
+        json_k, binary_k = median("V2 REST JSON 1000 rows"), median("V2 REST binary 1000 rows")
+        summary[str(connections)] = {
+            "grpc_over_rest_1_row": grpc_one["rps"] / rest_one["rps"],
+            "binary_over_json_1000_rows": binary_k["rps"] / json_k["rps"],
+            "server_cpu_us_per_request": {"grpc_1_row": grpc_one["server_cpu_us_per_request"],
+                                          "rest_1_row": rest_one["server_cpu_us_per_request"],
+                                          "json_1000_rows": json_k["server_cpu_us_per_request"],
+                                          "binary_1000_rows": binary_k["server_cpu_us_per_request"]}}
+        log("c=%d: gRPC 1 row %.0f vs REST 1 row %.0f req/s (%.2f x, target >= 1); binary 1000 rows %.0f vs JSON "
+            "%.0f rows/s (%.2f x, target >= 2)" % (connections, grpc_one["rps"], rest_one["rps"],
+                                                   grpc_one["rps"] / rest_one["rps"], binary_k["rps"] * 1000,
+                                                   json_k["rps"] * 1000, binary_k["rps"] / json_k["rps"]))
+    report["summary"] = summary
+
 def prepare():
     WORK.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(WORK / "models", ignore_errors=True)
@@ -566,10 +744,10 @@ def main():
 
 
 PHASES = {"http": phase_http, "jmh": phase_jmh, "batch": phase_batch, "startup": phase_startup, "cold": phase_cold,
-          "openloop": phase_openloop, "image": phase_image,
+          "openloop": phase_openloop, "image": phase_image, "protocols": phase_protocols,
           # HOOK: the repository-scale work adds "many_models" to DEFAULT_PHASES once phase_many_models measures.
           "many_models": phase_many_models}
-DEFAULT_PHASES = ["http", "jmh", "batch", "startup", "cold", "openloop", "image"]
+DEFAULT_PHASES = ["http", "jmh", "batch", "startup", "cold", "openloop", "image", "protocols"]
 
 if __name__ == "__main__":
     main()

@@ -1,4 +1,4 @@
--- wrk script: the request from BENCH_METHOD and BENCH_BODY (a file), and one JSON line of results.
+-- wrk script: the request from BENCH_METHOD, BENCH_BODY (a file) and BENCH_HEADER, and one JSON line of results.
 local method = os.getenv("BENCH_METHOD") or "GET"
 local body_file = os.getenv("BENCH_BODY")
 wrk.method = method
@@ -7,6 +7,12 @@ if body_file and body_file ~= "" then
   wrk.body = f:read("*a")
   f:close()
   wrk.headers["Content-Type"] = "application/json"
+end
+-- One more header, "Name: value" (the binary tensor extension's Inference-Header-Content-Length).
+local header = os.getenv("BENCH_HEADER")
+if header and header ~= "" then
+  local name, value = header:match("^([^:]+):%s*(.*)$")
+  wrk.headers[name] = value
 end
 
 done = function(summary, latency, requests)

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mlapi.model.MlapiVersion;
 import io.mlapi.model.ModelCard;
+import io.mlapi.model.ModelReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -68,6 +69,8 @@ class ConsoleIT {
     Path iris = ModelFixtures.publish(repository, "iris", 1, false);
     ModelFixtures.publishCorrupt(iris, repository.resolve("iris").resolve("2"), 2);
     ModelFixtures.publish(repository, "iris_proba", 1, true);
+    copyArtifact("diabetes-format2", repository.resolve("diabetes").resolve("1"));
+    copyArtifact("wine-format2", repository.resolve("wine").resolve("1"));
     mlapi = MlapiProcess.start(Map.of("MLAPI_ADMIN_TOKEN", TOKEN), "serve", "--repository", repository.toString(),
         "--port", "0", "--default-model", "iris", "--poll-interval", "0");
     http = mlapi.awaitReady(Duration.ofMinutes(2));
@@ -122,6 +125,13 @@ class ConsoleIT {
         "2026-11-29T12:00:00Z", MlapiVersion.VALUE, "setosa 7, versicolor 20, virginica 16");
     assertThat(labelOf("feature-0")).isEqualTo("sepal_length");
     assertThat(text("feature-0-range")).isEqualTo("training range 4.3 to 7.7");
+    // The form starts from the model's first test row, as the V2 metadata gives it.
+    JsonNode example = http.get("/v2/models/iris/versions/1").json().path("mlapi").path("example");
+    assertThat(example.toString()).isEqualTo("[6.9,3.2,5.7,2.3]");
+    for (int i = 0; i < 4; i++) {
+      assertThat(chromium.driver().findElement(By.id("feature-" + i)).getDomProperty("value"))
+          .isEqualTo(example.get(i).asText());
+    }
 
     fill("5.1", "3.5", "1.4", "0.2"); // the last one with Enter: the keyboard submits the form
     waitForText("predicted", "setosa");
@@ -148,6 +158,14 @@ class ConsoleIT {
     chromium.await(WAIT).until(d -> text("rps-now").matches("([2-9]|\\d\\d+)\\.\\d\\d req/s, 0\\.[1-9]\\d errors/s"));
     assertThat(text("latency-now")).matches("p50 \\d+\\.\\d+ ms, p99 \\d+\\.\\d+ ms");
     assertThat(chromium.driver().findElements(By.cssSelector("#rps-chart polyline"))).isNotEmpty();
+    // Both charts have a time axis: a mark each minute back from now, left to right.
+    for (String chart : List.of("rps-chart", "latency-chart")) {
+      List<WebElement> ticks = chromium.driver().findElements(By.cssSelector("#" + chart + " .tick-label"));
+      assertThat(ticks).extracting(WebElement::getText)
+          .containsExactly("−5 min", "−4 min", "−3 min", "−2 min", "−1 min", "now");
+      assertThat(ticks).extracting(tick -> Double.parseDouble(tick.getDomAttribute("x"))).isSorted()
+          .startsWith(0.0).endsWith(320.0);
+    }
     chromium.screenshot(TARGET.resolve("console.png"));
 
     recordTiming(coldTiming);
@@ -193,7 +211,9 @@ class ConsoleIT {
   @Test
   @Order(4)
   void aCorruptVersion_isListedAsUnavailable_withItsReason() {
-    String reason = http.get("/v2/models").json().path("models").get(0).path("versions").get(0).path("reason").asText();
+    JsonNode iris = ScikitLearnFixtures.elements(http.get("/v2/models").json().path("models")).stream()
+        .filter(model -> model.path("name").asText().equals("iris")).findFirst().orElseThrow();
+    String reason = iris.path("versions").get(0).path("reason").asText();
     assertThat(reason).contains("model.libsvm does not match its SHA-256");
 
     open("");
@@ -241,9 +261,14 @@ class ConsoleIT {
     waitForText("card-title", "iris_proba, version 1");
     assertThat(chromium.script("return document.activeElement.id")).isEqualTo("card-title");
     tabUntil("return document.activeElement.id === 'feature-0'");
-    new Actions(chromium.driver()).sendKeys("5.1", Keys.TAB, "3.5", Keys.TAB, "1.4", Keys.TAB, "0.2", Keys.ENTER)
-        .perform();
-    waitForText("predicted", "setosa");
+    // The form holds the model's first test row already: Enter predicts it.
+    String expected = http.post("/v2/models/iris_proba/versions/1/infer", "{\"inputs\": [{\"name\": \"x\", "
+        + "\"shape\": [1, 4], \"datatype\": \"FP64\", \"data\": [6.9, 3.2, 5.7, 2.3]}], "
+        + "\"outputs\": [{\"name\": \"label\"}]}").json().path("outputs").get(0).path("data").get(0).asText();
+    new Actions(chromium.driver()).sendKeys(Keys.ENTER).perform();
+    waitForText("predicted", expected);
+    assertThat(Http.JSON.readTree(text("try-request")).path("inputs").get(0).path("data").toString())
+        .isEqualTo("[6.9,3.2,5.7,2.3]");
 
     chromium.driver().findElement(By.cssSelector("#admin summary")).click(); // the token field, shown too
     @SuppressWarnings("unchecked")
@@ -253,9 +278,11 @@ class ConsoleIT {
   }
 
   @Test
-  @Order(7) // last: it unloads and reloads a model
+  @Order(7) // after the others that use iris_proba: it unloads and reloads it
   void repositoryCommands_askForTheAdminToken_andKeepItNowhere() {
     open("#/iris_proba/1");
+    assertThat(button("load").isEnabled()).as("Load, for a model loaded and serving").isFalse();
+    assertThat(button("load").getDomAttribute("title")).isEqualTo("iris_proba is loaded and serving");
     chromium.driver().findElement(By.id("unload")).click();
     String unauthorized = http.post("/v2/repository/models/iris_proba/unload", "").error();
     waitForText("command-status", unauthorized);
@@ -267,11 +294,14 @@ class ConsoleIT {
     waitForText("command-status", "iris_proba: unloaded.");
     waitForText("card-title", "UNAVAILABLE");
     assertThat(http.get("/v2/models/iris_proba").status()).isEqualTo(503);
+    assertThat(button("unload").isEnabled()).as("Unload, for an unloaded model").isFalse();
+    assertThat(button("load").isEnabled()).isTrue();
 
     chromium.driver().findElement(By.id("load")).click();
     waitForText("command-status", "iris_proba: loaded.");
     waitForText("card-title", "READY");
     assertThat(http.get("/v2/models/iris_proba").status()).isEqualTo(200);
+    assertThat(button("load").isEnabled()).isFalse();
 
     @SuppressWarnings("unchecked")
     List<Object> kept = (List<Object>) chromium.script("return [localStorage.length, sessionStorage.length, "
@@ -279,7 +309,85 @@ class ConsoleIT {
     assertThat(kept).containsExactly(0L, 0L, "", false, base + "/#/iris_proba/1");
   }
 
+  @Test
+  @Order(8)
+  void aRegressor_showsR2AndThePredictedAgainstTruePlot_andPredictsANumber() throws IOException {
+    open("#/diabetes/1");
+    ModelCard card = ModelReader.read(dir.resolve("repository").resolve("diabetes").resolve("1")).card();
+
+    assertThat(text("r2")).isEqualTo(String.valueOf(card.metrics().r2()));
+    assertThat(text("card")).contains("epsilon-SVR", "minmax", "MAE", String.valueOf(card.metrics().rmse()),
+        card.command());
+    assertThat(chromium.driver().findElements(By.id("confusion-matrix"))).isEmpty();
+    assertThat(chromium.driver().findElements(By.cssSelector("#actual-vs-predicted circle")))
+        .hasSize(card.metrics().actualVsPredicted().size());
+
+    fill("0.01", "0.05", "0.06", "0.02", "-0.04", "-0.03", "-0.04", "0.0", "0.02", "0.01");
+    chromium.await(WAIT).until(ExpectedConditions.presenceOfElementLocated(By.id("predicted")));
+    double expected = http.post("/v2/models/diabetes/versions/1/infer", text("try-request")).json()
+        .path("outputs").get(0).path("data").get(0).doubleValue();
+    assertThat(Double.parseDouble(text("predicted"))).isEqualTo(expected);
+    chromium.screenshot(TARGET.resolve("console-regression.png"));
+    @SuppressWarnings("unchecked")
+    List<String> problems = (List<String>) chromium.script(resource("accessibility-check.js"));
+    assertThat(problems).isEmpty();
+  }
+
+  @Test
+  @Order(9)
+  void aSearchedModel_listsEveryCandidate_andMarksTheChosenOne() {
+    open("#/wine/1");
+
+    List<WebElement> rows = chromium.driver().findElements(By.cssSelector("#search-table tbody tr"));
+    assertThat(rows).hasSize(6);
+    assertThat(rows).filteredOn(row -> row.getText().contains("(chosen)")).hasSize(1);
+    assertThat(text("search-h")).isEqualTo("Grid search: 3-fold StratifiedKFold, accuracy");
+  }
+
+  /**
+   * A page that loaded while the server did not answer (its API blocked in the browser: the same
+   * network error a restarting server gives) says so, and recovers by itself once it answers.
+   */
+  @Test
+  @Order(10)
+  void aPageLoadedWhileTheServerDidNotAnswer_recoversWhenItDoes() {
+    chromium.driver().executeCdpCommand("Network.enable", Map.of());
+    chromium.driver().executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of("*/v2*", "*/metrics")));
+    try {
+      chromium.driver().get("about:blank");
+      chromium.driver().get(base + "/");
+      waitForText("models", "the server does not answer");
+      assertThat(text("readiness")).isEqualTo("unreachable");
+      assertThat(chromium.driver().findElements(By.id("card-title"))).isEmpty();
+    } finally {
+      chromium.driver().executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of()));
+    }
+    waitForText("card-title", "iris, version 1");
+    waitForText("readiness", "ready");
+    assertThat(text("models")).contains("iris_proba").doesNotContain("does not answer");
+    assertThat(text("server")).isEqualTo("mlapi " + MlapiVersion.VALUE);
+    assertThat(chromium.script("return performance.getEntriesByName('console-ready').length")).isEqualTo(1L);
+  }
+
   // ---- helpers ----
+
+  private static void copyArtifact(String name, Path to) {
+    try {
+      Path from = Path.of(ConsoleIT.class.getResource("/artifacts/" + name).toURI());
+      Files.createDirectories(to);
+      try (var files = Files.list(from)) {
+        for (Path file : files.toList()) {
+          Files.copy(file, to.resolve(file.getFileName()));
+        }
+      }
+    } catch (IOException | java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static WebElement button(String id) {
+    return chromium.driver().findElement(By.id(id));
+  }
 
   /** Loads the console afresh (not a same-page hash change) and waits until it shows a card. */
   private static void open(String hash) {

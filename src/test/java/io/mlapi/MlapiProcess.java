@@ -24,12 +24,14 @@ import java.util.regex.Pattern;
  */
 public final class MlapiProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("mlapi listening on http://[^:]+:(\\d+)");
+  private static final Pattern GRPC_LISTENING = Pattern.compile("mlapi gRPC listening on [^ ]+:(\\d+)");
   private static final Path PROJECT = Path.of(System.getProperty("user.dir"));
 
   private final Process process;
   private final List<String> out = Collections.synchronizedList(new ArrayList<>());
   private final List<String> err = Collections.synchronizedList(new ArrayList<>());
   private final CompletableFuture<Integer> port = new CompletableFuture<>();
+  private final CompletableFuture<Integer> grpcPort = new CompletableFuture<>();
   private final List<Thread> pumps = new ArrayList<>();
 
   private MlapiProcess(Process process) {
@@ -40,20 +42,48 @@ public final class MlapiProcess implements AutoCloseable {
 
   /** Starts {@code ./mlapi ARGS} in the project directory with {@code env} added to the environment. */
   public static MlapiProcess start(Map<String, String> env, String... args) {
+    return start(PROJECT, env, true, args);
+  }
+
+  /** Starts {@code ./mlapi ARGS} in {@code directory}, as a user in that directory would. */
+  public static MlapiProcess startIn(Path directory, Map<String, String> env, String... args) {
+    return start(directory, env, true, args);
+  }
+
+  /**
+   * Starts {@code ./mlapi ARGS} with the launcher's own JVM options (for serve: its class cache),
+   * as a user runs it, rather than the tests' (which carry the coverage agent and no cache).
+   */
+  public static MlapiProcess startWithLauncherOptions(Map<String, String> env, String... args) {
+    return start(PROJECT, env, false, args);
+  }
+
+  private static MlapiProcess start(Path directory, Map<String, String> env, boolean testOptions, String... args) {
     List<String> command = new ArrayList<>();
     command.add(PROJECT.resolve("mlapi").toString());
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(PROJECT.toFile());
+    ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
+    // gRPC on a free port unless a test says otherwise: the default (8081) would collide between tests.
+    builder.environment().put("GRPC_PORT", "0");
     builder.environment().putAll(env);
-    // Always set, even empty: the launcher's own options would share one class cache in target/
-    // between the tests' processes, and write it (for seconds) as each one exits.
-    String javaOpts = System.getProperty("mlapi.it.javaOpts", "");
-    builder.environment().putIfAbsent("MLAPI_JAVA_OPTS", javaOpts.startsWith("${") ? "" : javaOpts);
+    if (testOptions) {
+      // Always set, even empty: the launcher's own options would share one class cache in target/
+      // between the tests' processes.
+      builder.environment().putIfAbsent("MLAPI_JAVA_OPTS", testJavaOptions());
+    } else {
+      builder.environment().remove("MLAPI_JAVA_OPTS");
+    }
     try {
       return new MlapiProcess(builder.start());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The JVM options of the processes tests start: under failsafe, the JaCoCo agent. */
+  public static String testJavaOptions() {
+    String javaOpts = System.getProperty("mlapi.it.javaOpts", "");
+    return javaOpts.startsWith("${") ? "" : javaOpts;
   }
 
   /** Runs {@code ./mlapi ARGS} to the end and returns its exit code; its output is in {@link #out()} and {@link #err()}. */
@@ -72,12 +102,17 @@ public final class MlapiProcess implements AutoCloseable {
           if (findPort && listening.find()) {
             port.complete(Integer.parseInt(listening.group(1)));
           }
+          Matcher grpcListening = GRPC_LISTENING.matcher(line);
+          if (findPort && grpcListening.find()) {
+            grpcPort.complete(Integer.parseInt(grpcListening.group(1)));
+          }
         }
       } catch (IOException e) {
         // the process ended
       }
       if (findPort) {
         port.completeExceptionally(new IllegalStateException("mlapi ended without listening"));
+        grpcPort.completeExceptionally(new IllegalStateException("mlapi ended without listening for gRPC"));
       }
     }));
   }
@@ -88,6 +123,15 @@ public final class MlapiProcess implements AutoCloseable {
       return port.get(2, TimeUnit.MINUTES);
     } catch (Exception e) {
       throw new IllegalStateException("no port from mlapi: " + this, e);
+    }
+  }
+
+  /** The port from "mlapi gRPC listening on ...", waiting for it to appear. */
+  public int grpcPort() {
+    try {
+      return grpcPort.get(2, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      throw new IllegalStateException("no gRPC port from mlapi: " + this, e);
     }
   }
 

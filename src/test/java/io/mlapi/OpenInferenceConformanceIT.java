@@ -96,7 +96,7 @@ class OpenInferenceConformanceIT {
 
     assertThat(metadata.path("name").asText()).isEqualTo("mlapi");
     assertThat(metadata.path("version").asText()).isNotBlank();
-    assertThat(texts(metadata.path("extensions"))).containsExactly("model_repository");
+    assertThat(texts(metadata.path("extensions"))).containsExactly("model_repository", "binary_tensor_data");
   }
 
   @Test
@@ -237,7 +237,7 @@ class OpenInferenceConformanceIT {
       no inputs                 | /v2/models/iris/infer | {"id": "1"} | the body needs "inputs"
       no name                   | /v2/models/iris/infer | {"inputs": [{"shape": [1, 4], "datatype": "FP64", "data": [1, 2, 3, 4]}]} | inputs[0].name must be a string
       zero rows                 | /v2/models/iris/infer | {"inputs": [{"name": "x", "shape": [0, 4], "datatype": "FP64", "data": []}]} | no rows: send at least one row
-      unknown output            | /v2/models/iris/infer | {"inputs": [{"name": "x", "shape": [1, 4], "datatype": "FP64", "data": [1, 2, 3, 4]}], "outputs": [{"name": "output-0"}]} | outputs[0]: model iris has no output "output-0"; it offers predict, label, predict_proba, decision_function
+      unknown output            | /v2/models/iris/infer | {"inputs": [{"name": "x", "shape": [1, 4], "datatype": "FP64", "data": [1, 2, 3, 4]}], "outputs": [{"name": "output-1"}]} | outputs[0]: model iris has no output "output-1"; it offers predict, label, predict_proba, decision_function
       an output twice           | /v2/models/iris/infer | {"inputs": [{"name": "x", "shape": [1, 4], "datatype": "FP64", "data": [1, 2, 3, 4]}], "outputs": [{"name": "predict"}, {"name": "predict"}]} | outputs[1]: "predict" is asked for twice
       probabilities of v1       | /v2/models/iris/versions/1/infer | {"inputs": [{"name": "x", "shape": [1, 4], "datatype": "FP64", "data": [1, 2, 3, 4]}], "outputs": [{"name": "predict_proba"}]} | outputs[0]: model iris has no output "predict_proba"; it offers predict, label, decision_function
       id not a string           | /v2/models/iris/infer | {"id": 42, "inputs": []} | "id" must be a string, got the number 42

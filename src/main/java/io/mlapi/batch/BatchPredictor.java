@@ -31,6 +31,7 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -114,9 +115,13 @@ public final class BatchPredictor {
     try (InputStream raw = open(input)) {
       CountingInputStream counted = new CountingInputStream(raw);
       BufferedReader in = new BufferedReader(new InputStreamReader(counted, StandardCharsets.UTF_8), 1 << 16);
-      temporary = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+      temporary = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID().toString().substring(0, 8)
+          + ".tmp");
       Summary summary;
-      try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+      // Created as any new file is (the umask decides its mode, unlike createTempFile's 0600); a
+      // file it replaces keeps its own mode.
+      try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        keepMode(target, temporary);
         OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
         summary = predict(new CsvReader(in, input.toString()), out, rows -> progress.update(rows, counted.count));
         out.flush();
@@ -145,6 +150,15 @@ public final class BatchPredictor {
       throw new DatasetException(input.toString(), 0, 0, "no such file");
     } catch (IOException e) {
       throw new DatasetException(input.toString(), 0, 0, "cannot be read: " + e.getMessage());
+    }
+  }
+
+  /** Gives {@code replacement} the permissions of {@code existing}, if it exists and the file system has them. */
+  private static void keepMode(Path existing, Path replacement) throws IOException {
+    try {
+      Files.setPosixFilePermissions(replacement, Files.getPosixFilePermissions(existing));
+    } catch (NoSuchFileException | UnsupportedOperationException e) {
+      // a new output, or no POSIX permissions here: the new file's own mode stands
     }
   }
 

@@ -5,8 +5,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Where models live: a repository of {@code <name>/<version>/} directories when
- * {@code --repository} (or {@code MODEL_REPOSITORY}) is given, else the tutorial's single model at
- * {@code $MODEL_DIR/$MODEL_FILE}, as in its train.py.
+ * {@code --repository} (or {@code MODEL_REPOSITORY}) is given, else the tutorial's
+ * {@code $MODEL_DIR}, a model per entry, {@code $MODEL_FILE} naming one, as in its train.py.
  */
 final class ModelLocation {
   @Option(names = "--repository", paramLabel = "DIR", defaultValue = "${env:MODEL_REPOSITORY}",
@@ -15,15 +15,21 @@ final class ModelLocation {
   Path repository;
 
   @Option(names = "--model-dir", paramLabel = "DIR", defaultValue = "${env:MODEL_DIR:-models}",
-      description = "Directory of the single model (env MODEL_DIR; default: ${DEFAULT-VALUE}).")
+      description = "Directory of models, one per entry (env MODEL_DIR; default: ${DEFAULT-VALUE}).")
   Path modelDir;
 
   @Option(names = "--model-file", paramLabel = "NAME", defaultValue = "${env:MODEL_FILE}",
-      description = "Name of the model inside --model-dir (env MODEL_FILE; default: the model's name).")
+      description = "A model's entry in --model-dir: train writes there, serve makes it the default model "
+          + "(env MODEL_FILE; default: the model's name).")
   String modelFile;
 
-  /** The single model's path, {@code modelName} standing in when no file name is configured. */
+  /** {@code --model-file}, or {@code null} when it is not given (or empty). */
+  String modelFile() {
+    return modelFile != null && !modelFile.isBlank() ? modelFile : null;
+  }
+
+  /** The path of the model {@code modelName} in {@code --model-dir}: at {@code --model-file}, if given. */
   Path path(String modelName) {
-    return modelDir.resolve(modelFile != null && !modelFile.isBlank() ? modelFile : modelName);
+    return modelDir.resolve(modelFile() != null ? modelFile() : modelName);
   }
 }

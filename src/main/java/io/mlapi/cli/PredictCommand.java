@@ -1,33 +1,36 @@
 package io.mlapi.cli;
 
 import io.mlapi.batch.BatchPredictor;
-import io.mlapi.data.DatasetException;
 import io.mlapi.model.Model;
-import io.mlapi.model.ModelFormatException;
 import io.mlapi.model.ModelReader;
 import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code mlapi predict}: scores a CSV file with a saved model, on every core. */
 @Command(name = "predict", sortOptions = false, usageHelpAutoWidth = true,
     description = {
-        "Predicts every row of a CSV file with a saved model and writes them to a new CSV file:",
-        "each input line as it was, then a 'prediction' column and, for a model trained with",
-        "--probability, one 'probability_<class>' column per class. The model's feature columns may",
-        "come in any order; other columns are passed through. The output appears only when complete."})
+        "Predicts every row of a CSV file with a saved model, into a new CSV file.",
+        "%nEach input line is written as it was, then a 'prediction' column and, for a model trained with "
+            + "--probability, one 'probability_<class>' column per class. The model's feature columns may come in any "
+            + "order; other columns are passed through. The output appears only when complete."})
 final class PredictCommand implements Callable<Integer> {
   private final Clock clock;
   private final PrintWriter out;
   private final PrintWriter err;
+
+  @Spec
+  CommandSpec spec;
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
   boolean help;
@@ -67,37 +70,27 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    BatchPredictor.OnError policy;
-    boolean showProgress;
-    try {
-      policy = switch (onError) {
-        case "fail" -> BatchPredictor.OnError.FAIL;
-        case "skip" -> BatchPredictor.OnError.SKIP;
-        default -> throw new IllegalArgumentException("--on-error must be fail or skip, got \"" + onError + "\"");
-      };
-      showProgress = switch (progress) {
-        case "auto" -> isTerminal();
-        case "always" -> true;
-        case "never" -> false;
-        default -> throw new IllegalArgumentException("--progress must be auto, always or never, got \"" + progress + "\"");
-      };
-      int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-      if (workers < 1) {
-        throw new IllegalArgumentException("--threads must be at least 1, got " + workers);
-      }
-      if (Files.isDirectory(output)) {
-        throw new IllegalArgumentException("--output " + output + " is a directory; name a file");
-      }
-      return run(policy, workers, showProgress);
-    } catch (IllegalArgumentException | DatasetException e) {
-      err.println("mlapi predict: " + e.getMessage());
-      err.flush();
-      return ExitCodes.BAD_INPUT;
-    } catch (ModelFormatException | UncheckedIOException e) {
-      err.println("mlapi predict: " + e.getMessage());
-      err.flush();
-      return ExitCodes.FAILURE;
+    BatchPredictor.OnError policy = switch (onError) {
+      case "fail" -> BatchPredictor.OnError.FAIL;
+      case "skip" -> BatchPredictor.OnError.SKIP;
+      default -> throw new ParameterException(spec.commandLine(), "--on-error must be fail or skip, got \"" + onError
+          + "\"");
+    };
+    boolean showProgress = switch (progress) {
+      case "auto" -> isTerminal();
+      case "always" -> true;
+      case "never" -> false;
+      default -> throw new ParameterException(spec.commandLine(), "--progress must be auto, always or never, got \""
+          + progress + "\"");
+    };
+    int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    if (workers < 1) {
+      throw new ParameterException(spec.commandLine(), "--threads must be at least 1, got " + workers);
     }
+    if (Files.isDirectory(output)) {
+      throw new ParameterException(spec.commandLine(), "--output " + output + " is a directory; name a file");
+    }
+    return run(policy, workers, showProgress);
   }
 
   private int run(BatchPredictor.OnError policy, int workers, boolean showProgress) {

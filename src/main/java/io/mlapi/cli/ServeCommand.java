@@ -1,6 +1,7 @@
 package io.mlapi.cli;
 
 import io.mlapi.model.ModelTrainer;
+import io.mlapi.onnx.OnnxSettings;
 import io.mlapi.repository.VersionPolicies;
 import io.mlapi.server.ServerConfig;
 import java.io.PrintWriter;
@@ -9,7 +10,10 @@ import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code mlapi serve}: the tutorial's api.py grown into a model server. This class reads and
@@ -17,33 +21,50 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "serve", sortOptions = false, usageHelpAutoWidth = true,
     description = {
-        "Serves the models of --repository DIR (DIR/<name>/<version>/), or else the single model at",
-        "$MODEL_DIR/$MODEL_FILE, over HTTP: the tutorial's /score and /predict, KServe V1 (/v1/...), the Open",
-        "Inference Protocol V2 (/v2/...), /metrics, /openapi.json, /healthz and /readyz.",
-        "With no model yet, trains the tutorial's Iris model first. SIGTERM drains, then exits 0."})
+        "Serves the trained models over HTTP, with hot reload.",
+        "%nWhich models: every model in --model-dir (MODEL_DIR, default models), each under its own name, or with "
+            + "--repository DIR the versioned models of DIR/<name>/<version>/. A directory with no model at all gets "
+            + "the tutorial's Iris model, trained first. The default model (/score, /predict) is --default-model, else "
+            + "the one at --model-file, else the only one, else the one trained last.",
+        "%nWhat: the tutorial's /score and /predict, KServe V1 (/v1/...), the Open Inference Protocol V2 (/v2/...), "
+            + "/metrics, /openapi.json, /healthz, /readyz and a web console at /; and the Open Inference Protocol over gRPC on "
+            + "--grpc-port. SIGTERM drains, then exits 0."})
 final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
   private final Clock clock;
   private final PrintWriter out;
   private final PrintWriter err;
 
+  @Spec
+  CommandSpec spec;
+
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
   boolean help;
 
-  @Option(names = "--port", defaultValue = "${env:PORT:-5000}",
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "${env:PORT:-5000}",
       description = "TCP port; 0 picks a free one (env PORT; default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--host", defaultValue = "${env:HOST:-0.0.0.0}",
+  @Option(names = "--host", paramLabel = "HOST", defaultValue = "${env:HOST:-0.0.0.0}",
       description = "Address to listen on (env HOST; default: ${DEFAULT-VALUE}).")
   String host;
+
+  @Option(names = "--grpc-port", paramLabel = "PORT", defaultValue = "${env:GRPC_PORT:-8081}",
+      description = "TCP port of the Open Inference Protocol over gRPC; 0 picks a free one (env GRPC_PORT; "
+          + "default: ${DEFAULT-VALUE}, as KServe's runtimes).")
+  int grpcPort;
+
+  @Option(names = "--model-name", paramLabel = "NAME", defaultValue = "${env:MODEL_NAME}",
+      description = "Serve the single model under this name, whatever name it was trained under, as KServe's "
+          + "runtimes serve an InferenceService's model (env MODEL_NAME).")
+  String modelName;
 
   @Mixin
   ModelLocation location;
 
   @Option(names = "--default-model", paramLabel = "NAME", defaultValue = "${env:MLAPI_DEFAULT_MODEL}",
-      description = "The model of /score and /predict (env MLAPI_DEFAULT_MODEL; default: the repository's only "
-          + "model, if it has one model).")
+      description = "The model of /score and /predict (env MLAPI_DEFAULT_MODEL; default: the one at --model-file, "
+          + "else the only model, else in --model-dir the one trained last).")
   String defaultModel;
 
   @Option(names = "--version-policy", paramLabel = "POLICY", split = ";",
@@ -106,6 +127,24 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
           + "default: ${DEFAULT-VALUE}).")
   String accessLog;
 
+  @Option(names = "--onnx-intra-op-threads", paramLabel = "N",
+      defaultValue = "${env:MLAPI_ONNX_INTRA_OP_THREADS:-1}",
+      description = "Threads one ONNX inference may use; 1 serves many concurrent requests best, 0 lets ONNX Runtime "
+          + "choose (env MLAPI_ONNX_INTRA_OP_THREADS; default: ${DEFAULT-VALUE}).")
+  int onnxIntraOpThreads;
+
+  @Option(names = "--onnx-graph-optimization", paramLabel = "LEVEL",
+      defaultValue = "${env:MLAPI_ONNX_GRAPH_OPTIMIZATION:-all}",
+      description = "How far ONNX Runtime rewrites an ONNX model's graph when it loads it: none, basic, extended or all "
+          + "(env MLAPI_ONNX_GRAPH_OPTIMIZATION; default: ${DEFAULT-VALUE}).")
+  String onnxGraphOptimization;
+
+  @Option(names = "--onnx-max-model-bytes", paramLabel = "BYTES",
+      defaultValue = "${env:MLAPI_ONNX_MAX_MODEL_BYTES:-1073741824}",
+      description = "Largest model.onnx loaded; a larger one is not served (env MLAPI_ONNX_MAX_MODEL_BYTES; default: "
+          + "${DEFAULT-VALUE}).")
+  long onnxMaxModelBytes;
+
   ServeCommand(Clock clock, PrintWriter out, PrintWriter err) {
     this.clock = clock;
     this.out = out;
@@ -114,29 +153,41 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    ServeSettings settings;
+    return new Serving(settings(), clock, out, err).run();
+  }
+
+  /** The options, checked: a bad value is a usage error, reported before anything starts. */
+  private ServeSettings settings() {
+    if (!accessLog.equals("json") && !accessLog.equals("off")) {
+      throw new ParameterException(spec.commandLine(), "--access-log must be json or off, got \"" + accessLog + "\"");
+    }
+    if (pollInterval.isNegative()) {
+      throw new ParameterException(spec.commandLine(), "--poll-interval must not be negative, got " + pollInterval);
+    }
+    if (exitAfterWarmup && warmup.isZero()) {
+      throw new ParameterException(spec.commandLine(),
+          "--exit-after-warmup needs a warm-up: give --warmup a duration above 0");
+    }
+    // The constructors and parsers below check their arguments, which here are the user's values.
     try {
-      if (!accessLog.equals("json") && !accessLog.equals("off")) {
-        throw new IllegalArgumentException("--access-log must be json or off, got \"" + accessLog + "\"");
-      }
-      if (pollInterval.isNegative()) {
-        throw new IllegalArgumentException("--poll-interval must not be negative, got " + pollInterval);
-      }
-      if (exitAfterWarmup && warmup.isZero()) {
-        throw new IllegalArgumentException("--exit-after-warmup needs a warm-up: give --warmup a duration above 0");
-      }
       if (defaultModel != null) {
         ModelTrainer.requireName(defaultModel);
       }
+      if (modelName != null) {
+        ModelTrainer.requireName(modelName);
+      }
+      if (grpcPort < 0 || grpcPort > 65535 || (grpcPort == port && port != 0)) {
+        throw new IllegalArgumentException("--grpc-port must be between 0 and 65535 and differ from --port, got "
+            + grpcPort);
+      }
       ServerConfig config = new ServerConfig(host, port, maxRequestBytes, maxRows, requestTimeout, drainDelay,
           gracePeriod, adminToken, accessLog.equals("json"));
-      settings = new ServeSettings(config, location.repository, location.modelDir, location.modelFile, defaultModel,
-          VersionPolicies.parse(versionPolicies), pollInterval, warmup, exitAfterWarmup);
+      return new ServeSettings(config, location.repository, location.modelDir, location.modelFile(), defaultModel,
+          VersionPolicies.parse(versionPolicies), pollInterval, grpcPort, modelName, new OnnxSettings(
+          onnxIntraOpThreads, OnnxSettings.GraphOptimization.parse(onnxGraphOptimization), onnxMaxModelBytes),
+          warmup, exitAfterWarmup);
     } catch (IllegalArgumentException e) {
-      err.println("mlapi serve: " + e.getMessage());
-      err.flush();
-      return ExitCodes.BAD_INPUT;
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
-    return new Serving(settings, clock, out, err).run();
   }
 }

@@ -1,5 +1,6 @@
 package io.mlapi.cli;
 
+import io.mlapi.onnx.OnnxSettings;
 import io.mlapi.repository.VersionPolicies;
 import io.mlapi.server.ServerConfig;
 import java.nio.file.Path;
@@ -9,20 +10,20 @@ import java.time.Duration;
  * Everything {@code mlapi serve} was told, parsed and checked once by {@link ServeCommand}.
  *
  * @param server how the HTTP server listens and what it accepts
- * @param repository the model repository to serve, or {@code null} for the single model
- * @param modelDir the directory of the single model (when {@code repository} is {@code null})
- * @param modelFile the single model's name inside {@code modelDir}, or {@code null} for the model's own name
- * @param defaultModel the model of {@code /score} and {@code /predict}, or {@code null} for the only one
+ * @param repository the model repository to serve, or {@code null} for the models of {@code modelDir}
+ * @param modelDir the directory of models served when {@code repository} is {@code null}
+ * @param modelFile the entry in {@code modelDir} of the default model (and where the tutorial's model
+ *     is trained when there is none), or {@code null}
+ * @param defaultModel the model of {@code /score} and {@code /predict}, or {@code null} to let the
+ *     models' source choose
  * @param policies which versions of each model are served
  * @param pollInterval how often the models are checked for new versions; zero turns that off
+ * @param grpcPort the gRPC server's port; 0 picks a free one
+ * @param modelName the name to serve the single model under, or {@code null} for its own
+ * @param onnx how ONNX models are opened
  * @param warmup how long the request path is warmed up before readiness; zero turns that off
  * @param exitAfterWarmup whether to stop once warmed up (a training run for the JVM's AOT cache)
  */
 record ServeSettings(ServerConfig server, Path repository, Path modelDir, String modelFile, String defaultModel,
-    VersionPolicies policies, Duration pollInterval, Duration warmup, boolean exitAfterWarmup) {
-
-  /** The single model's path, {@code modelName} standing in when no file name is configured. */
-  Path singleModel(String modelName) {
-    return modelDir.resolve(modelFile != null && !modelFile.isBlank() ? modelFile : modelName);
-  }
-}
+    VersionPolicies policies, Duration pollInterval, int grpcPort, String modelName, OnnxSettings onnx,
+    Duration warmup, boolean exitAfterWarmup) {}

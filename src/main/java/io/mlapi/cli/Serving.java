@@ -1,6 +1,7 @@
 package io.mlapi.cli;
 
 import io.mlapi.data.DatasetReader;
+import io.mlapi.grpc.GrpcServer;
 import io.mlapi.data.Split;
 import io.mlapi.inference.InferenceService;
 import io.mlapi.metrics.Metrics;
@@ -9,10 +10,12 @@ import io.mlapi.model.ModelTrainer;
 import io.mlapi.model.ModelWriter;
 import io.mlapi.model.RowSignature;
 import io.mlapi.model.TrainedModel;
+import io.mlapi.onnx.OnnxLoader;
 import io.mlapi.repository.ModelLoader;
 import io.mlapi.repository.ModelRepository;
 import io.mlapi.repository.ModelSource;
 import io.mlapi.repository.ModelStatus;
+import io.mlapi.repository.RenamedModelSource;
 import io.mlapi.repository.RepositoryDirectory;
 import io.mlapi.repository.RepositoryState;
 import io.mlapi.repository.SingleModelDirectory;
@@ -25,6 +28,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -46,6 +50,9 @@ import java.util.logging.Logger;
  */
 final class Serving {
   static final String DEFAULT_MODEL = "iris";
+  /** How often a gRPC health watch looks at readiness again. */
+  private static final Duration HEALTH_WATCH_INTERVAL = Duration.ofSeconds(1);
+  private static final String GRPC_PORT_OPTION = "--grpc-port (or GRPC_PORT; 0 picks a free one)";
   private static final Logger LOG = Logger.getLogger(Serving.class.getName());
 
   private final ServeSettings settings;
@@ -61,13 +68,32 @@ final class Serving {
     this.err = err;
   }
 
-  /** Serves until a stop signal; the exit code. */
+  /**
+   * Serves until a stop signal; the exit code.
+   *
+   * @throws io.mlapi.server.ListenException when the port cannot be had (checked first, before
+   *     any model is trained or loaded)
+   * @throws io.mlapi.model.ModelPathException when the models' directory cannot be used as given
+   */
   int run() throws InterruptedException {
+    MlapiServer.checkCanListen(settings.server());
+    MlapiServer.checkCanListen(settings.server().host(), settings.grpcPort(), GRPC_PORT_OPTION);
     Metrics metrics = new Metrics();
-    Path single = settings.singleModel(DEFAULT_MODEL);
-    ModelSource source = settings.repository() != null ? new RepositoryDirectory(settings.repository())
-        : new SingleModelDirectory(single);
-    ModelRepository repository = new ModelRepository(source, ModelLoader.trained(), settings.policies(), metrics,
+    ModelSource directory;
+    if (settings.repository() != null) {
+      requireRepository(settings.repository());
+      directory = new RepositoryDirectory(settings.repository());
+    } else {
+      directory = new SingleModelDirectory(settings.modelDir(), settings.modelFile());
+    }
+    ModelSource source = directory;
+    ModelLoader loader = ModelLoader.byContents(new OnnxLoader(settings.onnx())::load, ModelLoader.trained());
+    if (settings.modelName() != null) {
+      RenamedModelSource renamed = new RenamedModelSource(source, settings.modelName());
+      source = renamed;
+      loader = renamed.loader(loader);
+    }
+    ModelRepository repository = new ModelRepository(source, loader, settings.policies(), metrics,
         settings.defaultModel());
     metrics.watch(repository::state);
     // The models load (or the first one trains) while the server starts: the two share nothing,
@@ -76,44 +102,62 @@ final class Serving {
     CompletableFuture<Void> firstLoad = CompletableFuture.runAsync(() -> {
       if (settings.repository() != null) {
         trainIntoEmptyRepository(settings.repository());
-      } else if (!Files.exists(single)) {
-        out.printf("no model at %s: training the tutorial's Iris model first%n", single);
-        out.flush();
-        new ModelWriter().replace(tutorialModel(), single);
+      } else {
+        trainIntoEmptyModelDirectory(directory);
       }
       repository.poll();
     });
-    MlapiServer server = MlapiServer.start(settings.server(),
-        new InferenceService(repository, metrics, settings.server().maxRows()), metrics, out, clock,
-        settings.warmup());
+    InferenceService core = new InferenceService(repository, metrics, settings.server().maxRows());
+    MlapiServer server = MlapiServer.start(settings.server(), core, metrics, out, clock, settings.warmup());
+    GrpcServer grpc;
+    try {
+      grpc = GrpcServer.start(settings.server().host(), settings.grpcPort(), settings.server().maxRequestBytes(), core,
+          metrics, HEALTH_WATCH_INTERVAL, server::warming);
+    } catch (UncheckedIOException e) { // taken since the check above
+      server.close();
+      throw MlapiServer.cannotListen(settings.server().host(), settings.grpcPort(), GRPC_PORT_OPTION, e.getCause());
+    }
     ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "mlapi-repository-poll");
       thread.setDaemon(true);
       return thread;
     });
-    stopOnSignals(server, poller);
+    Runnable stop = () -> {
+      server.close();
+      grpc.close();
+    };
+    stopOnSignals(server, grpc, poller);
     out.printf("mlapi listening on http://%s:%d%n", settings.server().host(), server.port());
+    out.printf("mlapi gRPC listening on %s:%d%n", settings.server().host(), grpc.port());
     out.flush();
 
     try {
       firstLoad.join();
     } catch (CompletionException e) {
-      if (e.getCause() instanceof UncheckedIOException || e.getCause() instanceof IllegalArgumentException) {
-        server.close();
-        return fail(ExitCodes.FAILURE, e.getCause().getMessage());
-      }
-      throw e;
+      stop.run();
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
     }
     RepositoryState state = repository.state();
     String defaultModel = settings.defaultModel();
     if (defaultModel != null && !state.models().containsKey(defaultModel)) {
-      server.close();
+      stop.run();
       return fail(ExitCodes.BAD_INPUT, "--default-model " + defaultModel + ": there is no such model in " + source
-          + " (models: " + (state.models().isEmpty() ? "none" : String.join(", ", state.models().keySet())) + ")");
+          + " (models: " + modelNames(state) + ")");
+    }
+    if (settings.repository() == null && defaultModel == null && settings.modelFile() != null
+        && state.defaultModel() == null) {
+      stop.run();
+      return fail(ExitCodes.BAD_INPUT, "--model-file (MODEL_FILE) " + settings.modelFile() + ": there is no model at "
+          + settings.modelDir().resolve(settings.modelFile()) + " (models in " + settings.modelDir() + ": "
+          + modelNames(state) + ")");
+    }
+    if (settings.modelName() != null && !state.started()) {
+      stop.run();
+      return fail(ExitCodes.BAD_INPUT, String.join("; ", repository.problems()));
     }
     if (settings.repository() == null && !state.ready()) {
-      server.close();
-      return fail(ExitCodes.FAILURE, String.join("; ", repository.problems()));
+      stop.run();
+      return fail(ExitCodes.BAD_INPUT, String.join("; ", repository.problems()));
     }
     report(state, source, repository.problems());
     server.warmUp().ifPresent(out::println);
@@ -125,7 +169,7 @@ final class Serving {
     out.flush();
     if (settings.exitAfterWarmup()) {
       poller.shutdownNow();
-      server.close();
+      stop.run();
       return ExitCodes.OK;
     }
     long pollNanos = settings.pollInterval().toNanos();
@@ -140,35 +184,59 @@ final class Serving {
     return ExitCodes.OK;
   }
 
+  private static String modelNames(RepositoryState state) {
+    return state.models().isEmpty() ? "none" : String.join(", ", state.models().keySet());
+  }
+
+  private static void requireRepository(Path root) {
+    try {
+      RepositoryDirectory.requireRepository(root);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the model repository " + root + ": " + e.getMessage(), e);
+    }
+  }
+
   /**
    * SIGTERM drains ({@link MlapiServer#drainAndStop}) and then lets {@link #run} return 0;
    * SIGINT (Ctrl-C), or SIGTERM where it cannot be handled, stops at once, still letting
    * requests in flight finish.
    */
-  private void stopOnSignals(MlapiServer server, ScheduledExecutorService poller) {
+  private void stopOnSignals(MlapiServer server, GrpcServer grpc, ScheduledExecutorService poller) {
     AtomicBoolean terminating = new AtomicBoolean();
     boolean handled = TerminationSignal.onTerm(() -> {
       if (terminating.getAndSet(true)) {
         return;
       }
+      long start = System.nanoTime();
       poller.shutdownNow();
       try {
-        server.drainAndStop();
+        grpc.startDraining();
+        server.drainAndStop(grpc::shutdown); // both stop taking requests when the drain delay is over
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         server.close();
       } finally {
+        Duration left = settings.server().gracePeriod().minusNanos(System.nanoTime() - start);
+        grpc.shutdown();
+        grpc.awaitTermination(left.isNegative() ? Duration.ZERO : left);
         stopped.countDown();
       }
     });
     if (!handled) {
       LOG.warning("this JVM cannot handle SIGTERM itself: a stop signal stops the server without draining");
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    Runnable stop = () -> {
       poller.shutdownNow();
+      grpc.shutdown(); // both stop taking requests; those in flight finish
       server.close();
+      grpc.awaitTermination(settings.server().gracePeriod());
       stopped.countDown();
-    }, "mlapi-shutdown"));
+    };
+    try {
+      Runtime.getRuntime().addShutdownHook(new Thread(stop, "mlapi-shutdown"));
+    } catch (IllegalStateException e) {
+      stop.run(); // a stop signal came while the server started: the JVM is exiting already
+    }
   }
 
   private static void pollSafely(ModelRepository repository) {
@@ -179,7 +247,7 @@ final class Serving {
     }
   }
 
-  /** A fresh repository gets the tutorial's model as {@code iris/1}, as a fresh single-model setup does. */
+  /** A fresh repository gets the tutorial's model as {@code iris/1}, as a fresh model directory does. */
   private void trainIntoEmptyRepository(Path root) {
     try {
       if (Files.isDirectory(root) && !new RepositoryDirectory(root).scan().isEmpty()) {
@@ -194,6 +262,25 @@ final class Serving {
     new ModelWriter().writeNew(tutorialModel(), dir);
   }
 
+  /**
+   * A model directory with no model at all gets the tutorial's, at {@code $MODEL_FILE} or
+   * {@code iris}; one that holds any model is served as it is.
+   */
+  private void trainIntoEmptyModelDirectory(ModelSource models) {
+    try {
+      if (!models.scan().isEmpty()) {
+        return;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the model directory " + settings.modelDir() + ": " + e.getMessage(),
+          e);
+    }
+    Path link = settings.modelDir().resolve(settings.modelFile() != null ? settings.modelFile() : DEFAULT_MODEL);
+    out.printf("no model in %s: training the tutorial's Iris model into %s first%n", settings.modelDir(), link);
+    out.flush();
+    new ModelWriter().replace(tutorialModel(), link);
+  }
+
   private TrainedModel tutorialModel() {
     return new ModelTrainer(clock).train(DatasetReader.iris(), Split.tutorial(150, 0.2),
         SvcParameters.scikitLearnDefaults(), DEFAULT_MODEL, 1);
@@ -202,11 +289,12 @@ final class Serving {
   private void report(RepositoryState state, ModelSource source, List<String> problems) {
     for (ModelStatus model : state.models().values()) {
       if (model.ready()) {
-        out.printf("serving %s version %s from %s%s%s%n", model.name(),
+        out.printf("serving %s version %s from %s%s%n", model.name(),
             String.join(", ", model.servedVersions().stream().map(String::valueOf).toList()), source,
-            scoreText(model.latest()), model.name().equals(state.defaultModel()) ? ", the default model" : "");
+            scoreText(model.latest()));
       }
     }
+    out.println(defaultModelText(state));
     out.flush();
     for (String problem : problems) {
       err.println("mlapi serve: " + problem);
@@ -217,6 +305,25 @@ final class Serving {
           : " every " + settings.pollInterval().toMillis() + " ms"));
     }
     err.flush();
+  }
+
+  /** Which model answers {@code /score} and {@code /predict}, and why that one. */
+  private String defaultModelText(RepositoryState state) {
+    String name = state.defaultModel();
+    if (name == null) {
+      return "no default model: /score and /predict answer 404 until --default-model (MLAPI_DEFAULT_MODEL) names one";
+    }
+    String why;
+    if (settings.defaultModel() != null) {
+      why = "as --default-model (MLAPI_DEFAULT_MODEL) says";
+    } else if (settings.repository() == null && settings.modelFile() != null) {
+      why = "the one at --model-file (MODEL_FILE) " + settings.modelFile();
+    } else if (state.models().size() == 1) {
+      why = "the only model";
+    } else {
+      why = "the one trained last; --model-file (MODEL_FILE) or --default-model picks another";
+    }
+    return "the default model (/score, /predict) is " + name + ": " + why;
   }
 
   /** " (test accuracy 0.7)", " (test R² 0.4)" or nothing, as the model knows its score. */

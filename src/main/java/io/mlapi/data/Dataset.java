@@ -43,6 +43,28 @@ public record Dataset(
     return featureNames.size();
   }
 
+  /**
+   * Each row's target as a number, for a regressor: the label as written, parsed.
+   *
+   * @throws DatasetException naming the target column and the first label that is not a number
+   */
+  public double[] numericTargets() {
+    double[] byClass = new double[classes.size()];
+    for (int c = 0; c < byClass.length; c++) {
+      String label = classes.get(c);
+      if (!CsvReader.isDecimal(label)) {
+        throw new DatasetException(source, 0, 0, "the target column \"" + target + "\" holds \"" + label
+            + "\", not a number; a regressor (svr, nusvr) needs a numeric target");
+      }
+      byClass[c] = Double.parseDouble(label);
+    }
+    double[] values = new double[targets.length];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = byClass[targets[i]];
+    }
+    return values;
+  }
+
   /** The rows at {@code indices}, in that order, as a new dataset with the same provenance. */
   public Dataset rows(int[] indices) {
     double[][] x = new double[indices.length][];

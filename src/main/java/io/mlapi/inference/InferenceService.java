@@ -22,6 +22,21 @@ import java.util.Set;
  * {@link InferenceException}s, which each adapter maps to its own statuses in one place.
  */
 public final class InferenceService {
+  /**
+   * The name KServe's scikit-learn server gives its predict output: a request asking for it gets
+   * the model's V1 predictions ({@link RowSignature#v1Predictions()}) under this name, so clients
+   * written for that server work unchanged. Not listed in the metadata: it is another name for an
+   * output listed there, and a client asking for every listed output would get it twice.
+   */
+  public static final String KSERVE_PREDICT_OUTPUT = "output-0";
+
+  /**
+   * The Open Inference Protocol extensions the server offers, which every protocol's server
+   * metadata lists: the model repository (REST), and binary tensor data (REST; gRPC's raw contents
+   * are its form there).
+   */
+  public static final List<String> EXTENSIONS = List.of("model_repository", "binary_tensor_data");
+
   private final ModelRepository repository;
   private final Metrics metrics;
   private final int maxRows;
@@ -58,7 +73,28 @@ public final class InferenceService {
     long start = System.nanoTime();
     List<Tensor> answer = model.infer(bound, wanted);
     metrics.inference(model.name(), model.version(), System.nanoTime() - start);
+    if (outputs.contains(KSERVE_PREDICT_OUTPUT) && !wanted.contains(KSERVE_PREDICT_OUTPUT)) {
+      List<Tensor> renamed = new ArrayList<>(answer);
+      int index = outputs.indexOf(KSERVE_PREDICT_OUTPUT);
+      renamed.set(index, answer.get(index).named(KSERVE_PREDICT_OUTPUT));
+      return renamed;
+    }
     return answer;
+  }
+
+  /**
+   * Refuses a request, input or output parameter that asks for something mlapi does not do, so a
+   * client never silently gets another answer than the one it asked for: today Triton's
+   * classification extension ({@code "classification"}: top-N classes instead of the tensor).
+   * Other parameters are ignored, as the Open Inference Protocol allows.
+   *
+   * @param where the parameter's place in the request, for the message, e.g. {@code outputs[0]}
+   */
+  public void checkParameter(String where, String parameter) {
+    if (parameter.equals("classification")) {
+      throw InferenceException.unimplemented(where + ": the classification extension (parameter "
+          + "\"classification\") is not supported; ask for the output itself and rank it yourself");
+    }
   }
 
   /**
@@ -175,24 +211,35 @@ public final class InferenceService {
     return input;
   }
 
-  /** The outputs asked for, checked: known to the model, each once; the model's defaults when none are. */
+  /**
+   * The model's outputs for the names asked for, checked: known to the model (or KServe's name for
+   * its predictions), each once; the model's defaults when none are asked for.
+   */
   private static List<String> outputs(Model model, List<String> requested) {
     if (requested.isEmpty()) {
       return model.defaultOutputs();
     }
     List<String> offered = model.outputs().stream().map(TensorSpec::name).toList();
+    List<String> wanted = new ArrayList<>(requested.size());
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < requested.size(); i++) {
       String name = requested.get(i);
+      String output = name;
       if (!offered.contains(name)) {
-        throw InferenceException.invalidInput("outputs[" + i + "]: model " + model.name() + " has no output \""
-            + InferenceException.abbreviate(name) + "\"; it offers " + String.join(", ", offered));
+        RowSignature rows = model.rows().orElse(null);
+        if (!name.equals(KSERVE_PREDICT_OUTPUT) || rows == null) {
+          throw InferenceException.invalidInput("outputs[" + i + "]: model " + model.name() + " has no output \""
+              + InferenceException.abbreviate(name) + "\"; it offers " + String.join(", ", offered));
+        }
+        output = rows.v1Predictions();
       }
-      if (!seen.add(name)) {
-        throw InferenceException.invalidInput("outputs[" + i + "]: \"" + name + "\" is asked for twice");
+      if (!seen.add(output)) {
+        throw InferenceException.invalidInput("outputs[" + i + "]: \"" + InferenceException.abbreviate(name)
+            + "\" is asked for twice" + (output.equals(name) ? "" : " (it is KServe's name for " + output + ")"));
       }
+      wanted.add(output);
     }
-    return List.copyOf(requested);
+    return List.copyOf(wanted);
   }
 
   private static String describe(List<TensorSpec> specs) {

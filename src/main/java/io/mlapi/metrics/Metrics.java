@@ -30,6 +30,10 @@ public final class Metrics implements LoadListener {
   /** The Prometheus text format's content type. */
   public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
 
+  /** The {@code protocol} label's values. */
+  public static final String HTTP = "http";
+  public static final String GRPC = "grpc";
+
   private static final double NANOS_PER_SECOND = 1e9;
   /** From 100 µs (one Iris row) to 10 s; Prometheus' defaults start at 5 ms, too coarse for inference. */
   private static final double[] LATENCY_BUCKETS = {
@@ -56,11 +60,12 @@ public final class Metrics implements LoadListener {
 
   public Metrics() {
     requests = Counter.builder().name("mlapi_requests_total")
-        .help("HTTP requests answered, by model, version, endpoint (route template) and status code")
-        .labelNames("model", "version", "endpoint", "status").withoutExemplars().register(registry);
+        .help("Requests answered, by model, version, endpoint (HTTP route template or gRPC method), status "
+            + "(HTTP status code or gRPC status name) and protocol (http or grpc)")
+        .labelNames("model", "version", "endpoint", "status", "protocol").withoutExemplars().register(registry);
     requestDuration = Histogram.builder().name("mlapi_request_duration_seconds")
-        .help("Time from a request's arrival to its response, by endpoint")
-        .labelNames("endpoint").classicOnly().classicUpperBounds(LATENCY_BUCKETS).withoutExemplars()
+        .help("Time from a request's arrival to its response, by endpoint and protocol")
+        .labelNames("endpoint", "protocol").classicOnly().classicUpperBounds(LATENCY_BUCKETS).withoutExemplars()
         .register(registry);
     inferenceDuration = Histogram.builder().name("mlapi_inference_duration_seconds")
         .help("Time spent predicting, by model and version (after parsing, before writing the response)")
@@ -98,9 +103,18 @@ public final class Metrics implements LoadListener {
         .register(registry);
   }
 
-  /** The latency histogram of one endpoint, resolved once when the route is built. */
+  /** An HTTP endpoint's latency histogram, resolved once when the route is built. */
   public Endpoint endpoint(String endpoint) {
-    return new Endpoint(endpoint, requestDuration.labelValues(endpoint));
+    return endpoint(HTTP, endpoint);
+  }
+
+  /**
+   * The latency histogram of one endpoint of a protocol, resolved once when the route is built.
+   *
+   * @param protocol {@link #HTTP} or {@link #GRPC}
+   */
+  public Endpoint endpoint(String protocol, String endpoint) {
+    return new Endpoint(endpoint, protocol, requestDuration.labelValues(endpoint, protocol));
   }
 
   public void requestStarted() {
@@ -113,10 +127,16 @@ public final class Metrics implements LoadListener {
    * @param version the version that answered; 0 with no model
    */
   public void requestFinished(Endpoint endpoint, String model, int version, int status, long nanos) {
+    requestFinished(endpoint, model, version, Integer.toString(status), nanos);
+  }
+
+  /** @param status the status as the protocol names it: an HTTP code, or a gRPC status name ({@code OK}) */
+  public void requestFinished(Endpoint endpoint, String model, int version, String status, long nanos) {
     inFlight.dec();
     endpoint.duration.observe(nanos / NANOS_PER_SECOND);
-    requestPoints.computeIfAbsent(new RequestKey(endpoint.label, model, version, status),
-        key -> requests.labelValues(key.model, versionLabel(key.version), key.endpoint, Integer.toString(key.status)))
+    requestPoints.computeIfAbsent(new RequestKey(endpoint, model, version, status),
+        key -> requests.labelValues(key.model, versionLabel(key.version), key.endpoint.label, key.status,
+            key.endpoint.protocol))
         .inc();
   }
 
@@ -165,18 +185,20 @@ public final class Metrics implements LoadListener {
     return version == 0 ? "" : Integer.toString(version);
   }
 
-  /** An endpoint's label and its latency histogram. */
+  /** An endpoint's label, its protocol and its latency histogram. */
   public static final class Endpoint {
     private final String label;
+    private final String protocol;
     private final DistributionDataPoint duration;
 
-    private Endpoint(String label, DistributionDataPoint duration) {
+    private Endpoint(String label, String protocol, DistributionDataPoint duration) {
       this.label = label;
+      this.protocol = protocol;
       this.duration = duration;
     }
   }
 
-  private record RequestKey(String endpoint, String model, int version, int status) {}
+  private record RequestKey(Endpoint endpoint, String model, int version, String status) {}
 
   private record ModelKey(String model, int version) {}
 }

@@ -13,6 +13,9 @@ public final class MlapiVersion {
   /** The LIBSVM release the trainer and the model format come from. */
   public static final String LIBSVM = "3.35";
 
+  /** The LIBLINEAR Java release LinearSVC models are trained with and saved in the format of. */
+  public static final String LIBLINEAR = "2.44";
+
   private MlapiVersion() {}
 
   private static String load() {

@@ -15,6 +15,8 @@ import java.util.HexFormat;
 final class ModelFiles {
   static final String CARD = "model.json";
   static final String LIBSVM = "model.libsvm";
+  static final String LIBLINEAR = "model.liblinear";
+  static final String SCALER = "scaler.json";
   static final String TEST_ROWS = "test.csv";
 
   private ModelFiles() {}

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mlapi.data.CsvReader;
 import io.mlapi.data.DatasetException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mlapi.data.Scaler;
+import io.mlapi.linear.LinearSvcModel;
 import io.mlapi.svm.Kernel;
 import io.mlapi.svm.SvcModel;
 import java.io.BufferedReader;
@@ -18,8 +21,9 @@ import java.util.List;
 
 /**
  * Loads a model directory and proves it whole before anyone is served from it: the format version
- * is one this build reads, every file matches the checksum in {@code model.json}, the LIBSVM
- * model agrees with the card, and predicting the stored test rows gives the recorded accuracy.
+ * is one this build reads (format 1 is upgraded as it is read), every file matches the checksum in
+ * {@code model.json}, the LIBSVM or LIBLINEAR model and the scaler agree with the card, and
+ * predicting the stored test rows gives the recorded accuracy (or R²).
  */
 public final class ModelReader {
   private ModelReader() {}
@@ -59,34 +63,69 @@ public final class ModelReader {
       }
     }
 
+    Estimator estimator = readEstimator(dir, card);
+    Scaler scaler = card.scaler().file() == null ? Scaler.none()
+        : ScalerFile.read(dir.resolve(card.scaler().file()), card.scaler().kind(), card.features().size());
+
+    List<double[]> rows = new ArrayList<>();
+    List<String> targets = new ArrayList<>();
+    readTestRows(dir.resolve(ModelFiles.TEST_ROWS), card, rows, targets);
+    double[][] testRows = rows.toArray(double[][]::new);
+    TrainedModel model;
+    if (card.isRegression()) {
+      model = new TrainedModel(card, scaler, estimator, testRows, null,
+          targets.stream().mapToDouble(Double::parseDouble).toArray());
+    } else {
+      model = new TrainedModel(card, scaler, estimator, testRows,
+          targets.stream().mapToInt(card.metrics().labels()::indexOf).toArray(), null);
+    }
+    double recorded = card.isRegression() ? card.metrics().r2() : card.metrics().accuracy();
+    if (Double.compare(model.accuracy(), recorded) != 0) {
+      throw new ModelFormatException(dir + ": the model predicts its test rows with "
+          + (card.isRegression() ? "R² " : "accuracy ") + model.accuracy() + ", but " + ModelFiles.CARD
+          + " recorded " + recorded);
+    }
+    return model;
+  }
+
+  private static Estimator readEstimator(Path dir, ModelCard card) throws IOException {
+    int features = card.features().size();
+    if (EstimatorSpec.LINEAR_SVC.equals(card.estimator())) {
+      LinearSvcModel linear;
+      try (BufferedReader in = Files.newBufferedReader(dir.resolve(ModelFiles.LIBLINEAR), StandardCharsets.UTF_8)) {
+        linear = LinearSvcModel.read(in, features);
+      } catch (IllegalArgumentException e) {
+        throw new ModelFormatException(dir + ": " + ModelFiles.LIBLINEAR + ": " + e.getMessage(), e);
+      }
+      if (linear.classCount() != card.classes().size()) {
+        throw new ModelFormatException(dir + ": " + ModelFiles.LIBLINEAR + " has " + linear.classCount()
+            + " classes but " + ModelFiles.CARD + " names " + card.classes().size());
+      }
+      return new Estimator.Liblinear(linear);
+    }
     SvcModel svm;
     try (BufferedReader in = Files.newBufferedReader(dir.resolve(ModelFiles.LIBSVM), StandardCharsets.UTF_8)) {
-      svm = SvcModel.read(in, card.features().size());
+      svm = SvcModel.read(in, features);
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(dir + ": " + ModelFiles.LIBSVM + ": " + e.getMessage(), e);
+    }
+    if (!svm.type().label().equals(card.estimator())) {
+      throw new ModelFormatException(dir + ": " + ModelFiles.LIBSVM + " holds a " + svm.type().algorithm()
+          + " model, but " + ModelFiles.CARD + " says " + card.estimator());
     }
     if (svm.classCount() != card.classes().size()) {
       throw new ModelFormatException(dir + ": " + ModelFiles.LIBSVM + " has " + svm.classCount()
           + " classes but " + ModelFiles.CARD + " names " + card.classes().size());
     }
     boolean usesGamma = svm.kernel() != Kernel.LINEAR; // LIBSVM's file leaves gamma out for the linear kernel
-    if (!svm.kernel().label().equals(card.parameters().kernel())
-        || (usesGamma && Double.compare(svm.gamma(), card.parameters().gammaValue()) != 0)) {
+    ModelCard.Parameters parameters = card.parameters();
+    if (!svm.kernel().label().equals(parameters.kernel())
+        || (usesGamma && (parameters.gammaValue() == null || Double.compare(svm.gamma(), parameters.gammaValue()) != 0))) {
       throw new ModelFormatException(dir + ": " + ModelFiles.LIBSVM + " (kernel " + svm.kernel().label()
           + ", gamma " + svm.gamma() + ") does not match " + ModelFiles.CARD + " (kernel "
-          + card.parameters().kernel() + ", gamma " + card.parameters().gammaValue() + ")");
+          + parameters.kernel() + ", gamma " + parameters.gammaValue() + ")");
     }
-
-    List<double[]> rows = new ArrayList<>();
-    List<Integer> labels = new ArrayList<>();
-    readTestRows(dir.resolve(ModelFiles.TEST_ROWS), card, rows, labels);
-    TrainedModel model = new TrainedModel(card, svm, rows.toArray(double[][]::new),
-        labels.stream().mapToInt(Integer::intValue).toArray());
-    if (Double.compare(model.accuracy(), card.metrics().accuracy()) != 0) {
-      throw new ModelFormatException(dir + ": the model predicts its test rows with accuracy " + model.accuracy()
-          + ", but " + ModelFiles.CARD + " recorded " + card.metrics().accuracy());
-    }
-    return model;
+    return new Estimator.Libsvm(svm);
   }
 
   /**
@@ -125,6 +164,9 @@ public final class ModelReader {
     if (format.intValue() < 1) {
       throw new ModelFormatException(file + " has format version " + format.intValue() + "; versions start at 1");
     }
+    if (format.intValue() == 1 && tree instanceof ObjectNode old) {
+      FormatOne.upgrade(old);
+    }
     ModelCard card;
     try {
       card = ModelJson.MAPPER.treeToValue(tree, ModelCard.class);
@@ -145,20 +187,41 @@ public final class ModelReader {
     if (card.version() < 1) {
       problems.add("version must be a positive integer, got " + card.version());
     }
+    if (!EstimatorSpec.NAMES.contains(card.estimator())) {
+      problems.add("estimator must be one of " + EstimatorSpec.NAMES + ", got " + card.estimator());
+    }
     if (card.features().isEmpty()) {
       problems.add("no features");
     }
     if (new HashSet<>(card.featureNames()).size() != card.features().size()) {
       problems.add("feature names repeat");
     }
-    if (card.classes().size() < 2 || new HashSet<>(card.classes()).size() != card.classes().size()) {
+    if (card.parameters() == null || card.metrics() == null || card.scaler() == null || card.data() == null) {
+      problems.add("parameters, scaler, data and metrics are required");
+    } else if (card.isRegression()) {
+      if (!card.classes().isEmpty() || card.metrics().r2() == null) {
+        problems.add("a regressor has no classes and records metrics.r2");
+      }
+    } else if (!ModelCard.CLASSIFICATION.equals(card.task())) {
+      problems.add("task must be classification or regression, got " + card.task());
+    } else if (card.classes().size() < 2 || new HashSet<>(card.classes()).size() != card.classes().size()) {
       problems.add("a classifier needs two or more distinct classes, got " + card.classes());
-    } else if (card.metrics() == null || !card.metrics().labels().containsAll(card.classes())) {
-      problems.add("metrics.labels must include every class");
+    } else if (!card.metrics().labels().containsAll(card.classes()) || card.metrics().accuracy() == null) {
+      problems.add("metrics.labels must include every class, and metrics.accuracy be recorded");
     }
-    for (String required : List.of(ModelFiles.LIBSVM, ModelFiles.TEST_ROWS)) {
-      if (!card.files().containsKey(required)) {
-        problems.add("files lists no checksum for " + required);
+    String estimatorFile = EstimatorSpec.LINEAR_SVC.equals(card.estimator()) ? ModelFiles.LIBLINEAR : ModelFiles.LIBSVM;
+    List<String> required = new ArrayList<>(List.of(estimatorFile, ModelFiles.TEST_ROWS));
+    if (card.scaler() != null && card.scaler().file() != null) {
+      if (!ModelFiles.SCALER.equals(card.scaler().file())) {
+        problems.add("scaler.file must be " + ModelFiles.SCALER + ", got " + card.scaler().file());
+      }
+      required.add(ModelFiles.SCALER);
+    } else if (card.scaler() != null && !"none".equals(card.scaler().kind())) {
+      problems.add("a " + card.scaler().kind() + " scaler needs its file");
+    }
+    for (String name : required) {
+      if (!card.files().containsKey(name)) {
+        problems.add("files lists no checksum for " + name);
       }
     }
     if (!problems.isEmpty()) {
@@ -166,7 +229,7 @@ public final class ModelReader {
     }
   }
 
-  private static void readTestRows(Path file, ModelCard card, List<double[]> rows, List<Integer> labels)
+  private static void readTestRows(Path file, ModelCard card, List<double[]> rows, List<String> targets)
       throws IOException {
     List<String> names = card.featureNames();
     List<String> labelNames = card.metrics().labels();
@@ -186,13 +249,15 @@ public final class ModelReader {
         for (int f = 0; f < row.length; f++) {
           row[f] = csv.number(record, f, names.get(f));
         }
-        int label = labelNames.indexOf(record[names.size()]);
-        if (label < 0) {
+        String target = record[names.size()];
+        if (card.isRegression()) {
+          csv.number(record, names.size(), card.data().target()); // a finite number, or a named error
+        } else if (!labelNames.contains(target)) {
           throw new DatasetException(file.toString(), csv.lineNumber(), names.size() + 1,
-              "\"" + record[names.size()] + "\" is not one of the labels in " + ModelFiles.CARD);
+              "\"" + target + "\" is not one of the labels in " + ModelFiles.CARD);
         }
         rows.add(row);
-        labels.add(label);
+        targets.add(target);
       }
     }
     if (rows.isEmpty()) {

@@ -47,14 +47,14 @@ public final class ModelWriter {
    * Writes {@code model} as the new directory {@code dir} (a repository's {@code <name>/<version>}).
    *
    * @return the model with its card as written (file checksums filled in)
-   * @throws IllegalArgumentException when {@code dir} exists: versions are never overwritten
+   * @throws ModelPathException when {@code dir} exists: versions are never overwritten
    */
   public TrainedModel writeNew(TrainedModel model, Path dir) {
     Path parent = dir.toAbsolutePath().getParent();
     try {
       Files.createDirectories(parent);
       if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-        throw new IllegalArgumentException(dir + " exists already; a version is never overwritten, so pick a new one");
+        throw new ModelPathException(dir + " exists already; a version is never overwritten, so pick a new one");
       }
       Path temporary = Files.createDirectory(parent.resolve(temporaryName(dir)));
       TrainedModel written = writeFiles(model, temporary);
@@ -63,7 +63,7 @@ public final class ModelWriter {
         Files.move(temporary, dir, StandardCopyOption.ATOMIC_MOVE);
       } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
         deleteTree(temporary);
-        throw new IllegalArgumentException(dir + " appeared while the model was written; it was left alone", e);
+        throw new ModelPathException(dir + " appeared while the model was written; it was left alone", e);
       }
       ModelFiles.sync(parent);
       return written;
@@ -76,7 +76,7 @@ public final class ModelWriter {
    * Replaces the model at {@code link} (or creates it), atomically.
    *
    * @return the model with its card as written
-   * @throws IllegalArgumentException when {@code link} is a real directory or file rather than a
+   * @throws ModelPathException when {@code link} is a real directory or file rather than a
    *     link this writer made; it is never deleted
    */
   public TrainedModel replace(TrainedModel model, Path link) {
@@ -88,7 +88,7 @@ public final class ModelWriter {
           StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
         lockFile.lock(); // held until the channel closes: one writer per link at a time
         if (Files.exists(link, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(link)) {
-          throw new IllegalArgumentException(link + " is a " + (Files.isDirectory(link) ? "directory" : "file")
+          throw new ModelPathException(link + " is a " + (Files.isDirectory(link) ? "directory" : "file")
               + ", not a model link written by mlapi; move it away or choose another MODEL_FILE");
         }
         Path current = Files.isSymbolicLink(link) ? parent.resolve(Files.readSymbolicLink(link)).normalize() : null;
@@ -117,12 +117,21 @@ public final class ModelWriter {
 
   private TrainedModel writeFiles(TrainedModel model, Path dir) throws IOException {
     Map<String, String> files = new LinkedHashMap<>();
+    Estimator estimator = model.estimator();
 
-    beforeStep.accept(ModelFiles.LIBSVM);
-    Path libsvm = dir.resolve(ModelFiles.LIBSVM);
-    model.svm().write(libsvm);
-    ModelFiles.sync(libsvm);
-    files.put(ModelFiles.LIBSVM, ModelFiles.sha256(libsvm));
+    beforeStep.accept(estimator.file());
+    Path estimatorFile = dir.resolve(estimator.file());
+    estimator.write(estimatorFile);
+    ModelFiles.sync(estimatorFile);
+    files.put(estimator.file(), ModelFiles.sha256(estimatorFile));
+
+    if (model.scaler().kind() != io.mlapi.data.Scaler.Kind.NONE) {
+      beforeStep.accept(ModelFiles.SCALER);
+      Path scaler = dir.resolve(ModelFiles.SCALER);
+      ScalerFile.write(model.scaler(), scaler);
+      ModelFiles.sync(scaler);
+      files.put(ModelFiles.SCALER, ModelFiles.sha256(scaler));
+    }
 
     beforeStep.accept(ModelFiles.TEST_ROWS);
     Path testRows = dir.resolve(ModelFiles.TEST_ROWS);
@@ -131,18 +140,16 @@ public final class ModelWriter {
     files.put(ModelFiles.TEST_ROWS, ModelFiles.sha256(testRows));
 
     beforeStep.accept(ModelFiles.CARD);
-    ModelCard card = model.card();
-    ModelCard written = new ModelCard(card.formatVersion(), card.name(), card.version(), card.algorithm(),
-        card.features(), card.classes(), card.parameters(), card.data(), card.split(), card.metrics(), card.warnings(), files,
-        card.createdAt(), card.provenance());
+    ModelCard written = model.card().withFiles(files);
     Path json = dir.resolve(ModelFiles.CARD);
     ModelJson.MAPPER.writeValue(json.toFile(), written);
     ModelFiles.sync(json);
     ModelFiles.sync(dir);
-    return new TrainedModel(written, model.svm(), model.testRows(), model.testLabels());
+    return new TrainedModel(written, model.scaler(), estimator, model.testRows(), model.testLabels(),
+        model.testValues());
   }
 
-  /** The held-out rows with their true labels, so a loaded model can re-measure itself. */
+  /** The held-out rows, raw, with their true labels or values, so a loaded model can re-measure itself. */
   private static void writeTestRows(TrainedModel model, Path file) throws IOException {
     ModelCard card = model.card();
     try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
@@ -151,15 +158,18 @@ public final class ModelWriter {
       out.write(String.join(",", header.stream().map(ModelWriter::csvField).toList()));
       out.write('\n');
       double[][] rows = model.testRows();
-      int[] labels = model.testLabels();
       StringBuilder line = new StringBuilder();
       for (int r = 0; r < rows.length; r++) {
         line.setLength(0);
         for (double value : rows[r]) {
           line.append(value).append(',');
         }
-        line.append(csvField(card.metrics().labels().get(labels[r]))).append('\n');
-        out.write(line.toString());
+        if (model.isRegression()) {
+          line.append(model.testValues()[r]);
+        } else {
+          line.append(csvField(card.metrics().labels().get(model.testLabels()[r])));
+        }
+        out.write(line.append('\n').toString());
       }
     }
   }

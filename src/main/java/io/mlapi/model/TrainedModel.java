@@ -1,5 +1,7 @@
 package io.mlapi.model;
 
+import io.mlapi.data.Scaler;
+import io.mlapi.linear.LinearSvcModel;
 import io.mlapi.svm.SvcModel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -8,19 +10,22 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * A model mlapi trained: its card ({@code model.json}), its LIBSVM model, and the held-out test
- * rows it was measured on. The test accuracy is computed once, here, when a model is trained or
- * loaded; {@link #score()} never predicts.
+ * A model mlapi trained: its card ({@code model.json}), its scaler, its estimator (LIBSVM's or
+ * LIBLINEAR's), and the held-out test rows it was measured on. The test score is computed once,
+ * here, when a model is trained or loaded; {@link #score()} never predicts.
  *
  * <p>As a {@link Model} it takes one input, {@code input-0} of shape {@code [rows, features]} in
- * any numeric datatype, and gives {@code predict} (INT64 class indices, what KServe's and MLServer's
- * scikit-learn servers answer), {@code label} (BYTES), {@code decision_function} (FP64, scikit-learn's)
- * and, when trained with probabilities, {@code predict_proba} (FP64).
+ * any numeric datatype, holding raw features: the scaler is applied inside {@link #infer}, so every
+ * protocol and batch scoring get it. A classifier gives {@code predict} (INT64 class indices, what
+ * KServe's and MLServer's scikit-learn servers answer), {@code label} (BYTES),
+ * {@code decision_function} (FP64, scikit-learn's) and, when trained with probabilities,
+ * {@code predict_proba} (FP64). A regressor gives {@code predict} (FP64 numbers).
  *
  * <p>Immutable and safe to share between threads.
  */
 public final class TrainedModel implements Model {
   public static final String PLATFORM = "mlapi_libsvm";
+  public static final String PLATFORM_LIBLINEAR = "mlapi_liblinear";
   public static final String INPUT = "input-0";
   public static final String PREDICT = "predict";
   public static final String LABEL = "label";
@@ -28,9 +33,11 @@ public final class TrainedModel implements Model {
   public static final String DECISION_FUNCTION = "decision_function";
 
   private final ModelCard card;
-  private final SvcModel svm;
+  private final Scaler scaler;
+  private final Estimator estimator;
   private final double[][] testRows;
   private final int[] testLabels;
+  private final double[] testValues;
   private final double score;
   private final List<TensorSpec> inputs;
   private final List<TensorSpec> outputs;
@@ -39,29 +46,42 @@ public final class TrainedModel implements Model {
   private final byte[][] labelBytes;
 
   /**
-   * @param testLabels per test row, the index of its true class in {@code card.metrics().labels()}
+   * @param testRows the held-out rows, raw (unscaled)
+   * @param testLabels a classifier's: per test row, the index of its true class in
+   *     {@code card.metrics().labels()}; {@code null} for a regressor
+   * @param testValues a regressor's: per test row, its true value; {@code null} for a classifier
    */
-  TrainedModel(ModelCard card, SvcModel svm, double[][] testRows, int[] testLabels) {
+  TrainedModel(ModelCard card, Scaler scaler, Estimator estimator, double[][] testRows, int[] testLabels,
+      double[] testValues) {
     this.card = card;
-    this.svm = svm;
+    this.scaler = scaler;
+    this.estimator = estimator;
     this.testRows = testRows;
     this.testLabels = testLabels;
-    this.score = accuracy(confusionMatrix(svm, card.classes(), card.metrics().labels(), testRows, testLabels));
-    int features = svm.featureCount();
-    int classes = card.classes().size();
+    this.testValues = testValues;
+    int features = estimator.featureCount();
     this.inputs = List.of(new TensorSpec(INPUT, Datatype.FP64, new long[] {-1, features}));
     List<TensorSpec> offered = new ArrayList<>();
-    offered.add(new TensorSpec(PREDICT, Datatype.INT64, new long[] {-1}));
-    offered.add(new TensorSpec(LABEL, Datatype.BYTES, new long[] {-1}));
-    if (svm.hasProbability()) {
-      offered.add(new TensorSpec(PREDICT_PROBA, Datatype.FP64, new long[] {-1, classes}));
+    if (estimator.isRegression()) {
+      this.score = Scores.r2(testValues, estimator.predict(scaler.transform(testRows), false, false).values());
+      offered.add(new TensorSpec(PREDICT, Datatype.FP64, new long[] {-1}));
+      this.rows = new RowSignature(INPUT, card.featureNames(), List.of(), PREDICT, PREDICT, null);
+    } else {
+      this.score = accuracy(confusionMatrix(estimator, scaler, card.classes(), card.metrics().labels(), testRows,
+          testLabels));
+      int classes = card.classes().size();
+      offered.add(new TensorSpec(PREDICT, Datatype.INT64, new long[] {-1}));
+      offered.add(new TensorSpec(LABEL, Datatype.BYTES, new long[] {-1}));
+      if (estimator.hasProbability()) {
+        offered.add(new TensorSpec(PREDICT_PROBA, Datatype.FP64, new long[] {-1, classes}));
+      }
+      // scikit-learn's decision_function: one column for two classes, one per class otherwise
+      offered.add(new TensorSpec(DECISION_FUNCTION, Datatype.FP64, classes == 2 ? new long[] {-1}
+          : new long[] {-1, classes}));
+      this.rows = new RowSignature(INPUT, card.featureNames(), card.classes(), LABEL, PREDICT,
+          estimator.hasProbability() ? PREDICT_PROBA : null);
     }
-    // scikit-learn's decision_function: one column for two classes, one per class otherwise
-    offered.add(new TensorSpec(DECISION_FUNCTION, Datatype.FP64, classes == 2 ? new long[] {-1}
-        : new long[] {-1, classes}));
     this.outputs = List.copyOf(offered);
-    this.rows = new RowSignature(INPUT, card.featureNames(), card.classes(), LABEL, PREDICT,
-        svm.hasProbability() ? PREDICT_PROBA : null);
     this.labelBytes = card.classes().stream().map(c -> c.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
   }
 
@@ -79,16 +99,16 @@ public final class TrainedModel implements Model {
   }
 
   /**
-   * {@code [true label][predicted label]} counts over {@code rows}, labels indexing {@code labels},
-   * which hold every class of {@code classes} (the model's) and perhaps more.
+   * {@code [true label][predicted label]} counts over raw {@code rows}, labels indexing
+   * {@code labels}, which hold every class of {@code classes} (the model's) and perhaps more.
    */
-  static int[][] confusionMatrix(SvcModel svm, List<String> classes, List<String> labels, double[][] rows,
-      int[] truth) {
+  static int[][] confusionMatrix(Estimator estimator, Scaler scaler, List<String> classes, List<String> labels,
+      double[][] rows, int[] truth) {
     int[] labelOf = classes.stream().mapToInt(labels::indexOf).toArray();
     int[][] matrix = new int[labels.size()][labels.size()];
-    SvcModel.Scratch scratch = svm.scratch();
+    int[] predicted = estimator.predict(scaler.transform(rows), false, false).classes();
     for (int i = 0; i < rows.length; i++) {
-      matrix[truth[i]][labelOf[svm.predict(rows[i], scratch)]]++;
+      matrix[truth[i]][labelOf[predicted[i]]]++;
     }
     return matrix;
   }
@@ -110,7 +130,7 @@ public final class TrainedModel implements Model {
 
   @Override
   public String platform() {
-    return PLATFORM;
+    return estimator instanceof Estimator.Liblinear ? PLATFORM_LIBLINEAR : PLATFORM;
   }
 
   @Override
@@ -144,6 +164,7 @@ public final class TrainedModel implements Model {
     return testRows.clone();
   }
 
+  /** A classifier's classes; empty for a regressor. */
   public List<String> classes() {
     return card.classes();
   }
@@ -153,26 +174,50 @@ public final class TrainedModel implements Model {
   }
 
   public int featureCount() {
-    return svm.featureCount();
+    return estimator.featureCount();
+  }
+
+  public boolean isRegression() {
+    return estimator.isRegression();
   }
 
   public boolean hasProbabilities() {
-    return svm.hasProbability();
+    return estimator.hasProbability();
   }
 
-  /** Accuracy on the model's held-out test rows: the tutorial's {@code /score}. */
+  /** Accuracy (a classifier) or R² (a regressor) on the held-out test rows: the tutorial's {@code /score}. */
   @Override
   public OptionalDouble score() {
     return OptionalDouble.of(score);
   }
 
-  /** Accuracy on the held-out test rows, as recorded in the card. */
+  /** Accuracy (or a regressor's R²) on the held-out test rows, as recorded in the card. */
   public double accuracy() {
     return score;
   }
 
-  SvcModel svm() {
-    return svm;
+  /** The scaler every row goes through before the estimator ({@link Scaler#none()} when there is none). */
+  public Scaler scaler() {
+    return scaler;
+  }
+
+  /** The LIBSVM model (SVC, NuSVC, SVR, NuSVR); empty for a LinearSVC. */
+  public Optional<SvcModel> libsvmModel() {
+    return estimator instanceof Estimator.Libsvm libsvm ? Optional.of(libsvm.svm()) : Optional.empty();
+  }
+
+  /** The LIBLINEAR model (LinearSVC); empty for a LIBSVM one. */
+  public Optional<LinearSvcModel> liblinearModel() {
+    return estimator instanceof Estimator.Liblinear linear ? Optional.of(linear.linear()) : Optional.empty();
+  }
+
+  Estimator estimator() {
+    return estimator;
+  }
+
+  /** The LIBSVM model: for tests that look inside it, and for exporting a C-SVC (mlapi export --onnx). */
+  public SvcModel svm() {
+    return libsvmModel().orElseThrow(() -> new IllegalStateException("model " + name() + " is a LinearSVC"));
   }
 
   double[][] testRows() {
@@ -181,6 +226,10 @@ public final class TrainedModel implements Model {
 
   int[] testLabels() {
     return testLabels;
+  }
+
+  double[] testValues() {
+    return testValues;
   }
 
   @Override
@@ -200,14 +249,11 @@ public final class TrainedModel implements Model {
     List<Tensor> answer = new ArrayList<>(outputs.size());
     for (String output : outputs) {
       answer.add(switch (output) {
-        case PREDICT -> {
-          long[] classes = new long[n];
-          for (int r = 0; r < n; r++) {
-            classes[r] = prediction.classes()[r];
-          }
-          yield new Tensor(PREDICT, Datatype.INT64, new long[] {n}, classes);
-        }
+        case PREDICT -> estimator.isRegression()
+            ? new Tensor(PREDICT, Datatype.FP64, new long[] {n}, prediction.values())
+            : new Tensor(PREDICT, Datatype.INT64, new long[] {n}, classIndices(prediction.classes()));
         case LABEL -> {
+          requireClassifier(output);
           byte[][] labels = new byte[n][];
           for (int r = 0; r < n; r++) {
             labels[r] = labelBytes[prediction.classes()[r]];
@@ -215,11 +261,28 @@ public final class TrainedModel implements Model {
           yield new Tensor(LABEL, Datatype.BYTES, new long[] {n}, labels);
         }
         case PREDICT_PROBA -> matrix(PREDICT_PROBA, prediction.probabilities(), false);
-        case DECISION_FUNCTION -> matrix(DECISION_FUNCTION, prediction.decisionFunction(), svm.classCount() == 2);
+        case DECISION_FUNCTION -> {
+          requireClassifier(output);
+          yield matrix(DECISION_FUNCTION, prediction.decisionFunction(), estimator.decisionColumns() == 1);
+        }
         default -> throw new IllegalArgumentException("model " + name() + " has no output " + output);
       });
     }
     return answer;
+  }
+
+  private void requireClassifier(String output) {
+    if (estimator.isRegression()) {
+      throw new IllegalArgumentException("model " + name() + " is a regressor and has no output " + output);
+    }
+  }
+
+  private static long[] classIndices(int[] classes) {
+    long[] indices = new long[classes.length];
+    for (int r = 0; r < classes.length; r++) {
+      indices[r] = classes[r];
+    }
+    return indices;
   }
 
   /** Rows of values as one FP64 tensor: {@code [rows]} when {@code vector} (one value per row), else {@code [rows, width]}. */
@@ -233,25 +296,16 @@ public final class TrainedModel implements Model {
   }
 
   /**
-   * Predicts {@code rows}, each with {@link #featureCount()} finite values (the caller checks).
+   * Predicts raw {@code rows}, each with {@link #featureCount()} finite values (the caller checks):
+   * scales them, then asks the estimator.
    *
    * @throws IllegalStateException when probabilities are asked of a model trained without them
    */
   public Prediction predict(double[][] rows, boolean probabilities, boolean decisionFunction) {
-    int[] classes = new int[rows.length];
-    double[][] probability = probabilities ? new double[rows.length][] : null;
-    double[][] decision = decisionFunction ? new double[rows.length][] : null;
-    SvcModel.Scratch scratch = svm.scratch();
-    for (int r = 0; r < rows.length; r++) {
-      classes[r] = svm.predict(rows[r], scratch);
-      if (decisionFunction) {
-        decision[r] = scikitLearnDecision(scratch.decision(), svm.classCount());
-      }
-      if (probabilities) {
-        probability[r] = svm.probabilities(rows[r]);
-      }
+    if (probabilities && !estimator.hasProbability()) {
+      throw new IllegalStateException("the model was trained without probability estimates");
     }
-    return new Prediction(classes, probability, decision);
+    return estimator.predict(scaler.transform(rows), probabilities, decisionFunction);
   }
 
   /**

@@ -51,8 +51,8 @@ public final class ModelRepository {
   private volatile RepositoryState state = RepositoryState.STARTING;
 
   /**
-   * @param defaultModel the model of {@code /score} and {@code /predict}; {@code null} to take the
-   *     repository's only model, if the first scan finds exactly one
+   * @param defaultModel the model of {@code /score} and {@code /predict}; {@code null} to let the
+   *     source choose from its first scan ({@link ModelSource#defaultModel})
    */
   public ModelRepository(ModelSource source, ModelLoader loader, VersionPolicies policies, LoadListener listener,
       String defaultModel) {
@@ -107,8 +107,7 @@ public final class ModelRepository {
       }
       if (!started) {
         started = true;
-        defaultModel = configuredDefault != null ? configuredDefault
-            : tracked.size() == 1 ? tracked.keySet().iterator().next() : null;
+        defaultModel = configuredDefault != null ? configuredDefault : source.defaultModel(scan);
       }
       publish();
     }

@@ -16,6 +16,14 @@ public interface ModelSource {
   Map<String, NavigableMap<Integer, VersionDir>> scan() throws IOException;
 
   /**
+   * The model that answers {@code /score} and {@code /predict} when none is configured, chosen
+   * once, from the first scan: by default the only model, or none when there are several.
+   */
+  default String defaultModel(Map<String, NavigableMap<Integer, VersionDir>> scan) {
+    return scan.size() == 1 ? scan.keySet().iterator().next() : null;
+  }
+
+  /**
    * A version directory as the scan saw it.
    *
    * @param fingerprint changes whenever the directory's files change (names, sizes, modification

@@ -1,5 +1,6 @@
 package io.mlapi.repository;
 
+import io.mlapi.model.ModelPathException;
 import io.mlapi.model.ModelTrainer;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -14,6 +15,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 
 /**
  * A model repository laid out like Triton's: {@code <root>/<name>/<version>/}, versions positive
@@ -23,6 +25,9 @@ import java.util.logging.Logger;
  */
 public final class RepositoryDirectory implements ModelSource {
   private static final Logger LOG = Logger.getLogger(RepositoryDirectory.class.getName());
+
+  /** What {@code ModelWriter.replace} keeps beside a model link: {@code .NAME-v3-1a2b3c4d} and {@code .NAME.lock}. */
+  private static final Pattern SINGLE_MODEL_ENTRY = Pattern.compile("\\..+(-v\\d+-[0-9a-f]{8}|\\.lock)");
 
   private final Path root;
   /** Entries already warned about, so each stray directory is reported once, not every poll. */
@@ -38,6 +43,9 @@ public final class RepositoryDirectory implements ModelSource {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
       for (Path modelDir : entries) {
         String name = modelDir.getFileName().toString();
+        if (SINGLE_MODEL_ENTRY.matcher(name).matches()) {
+          throw notARepository(root, name);
+        }
         if (name.startsWith(".") || !Files.isDirectory(modelDir)) {
           continue;
         }
@@ -82,8 +90,38 @@ public final class RepositoryDirectory implements ModelSource {
     return versions;
   }
 
-  /** The highest version of {@code model} in the repository at {@code root}, plus one; 1 for a new model. */
+  /**
+   * Refuses a directory of single models ({@code $MODEL_DIR}) as a repository: writing
+   * {@code <name>/<version>/} into it would go through its model links, into the models themselves.
+   *
+   * @throws ModelPathException naming the flag that serves or trains such a directory
+   */
+  public static void requireRepository(Path root) throws IOException {
+    if (!Files.isDirectory(root)) {
+      return;
+    }
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(root, ".*")) {
+      for (Path entry : entries) {
+        if (SINGLE_MODEL_ENTRY.matcher(entry.getFileName().toString()).matches()) {
+          throw notARepository(root, entry.getFileName().toString());
+        }
+      }
+    }
+  }
+
+  private static ModelPathException notARepository(Path root, String entry) {
+    return new ModelPathException(root + " is a directory of single models (it holds " + entry + ", which "
+        + "'mlapi train' writes beside a model link), not a model repository: use --model-dir " + root
+        + " (or MODEL_DIR) for it, and give --repository an empty directory or one laid out as <name>/<version>/");
+  }
+
+  /**
+   * The highest version of {@code model} in the repository at {@code root}, plus one; 1 for a new model.
+   *
+   * @throws ModelPathException when {@code root} is not a repository ({@link #requireRepository})
+   */
   public static int nextVersion(Path root, String model) throws IOException {
+    requireRepository(root);
     Path modelDir = root.resolve(model);
     if (!Files.isDirectory(modelDir)) {
       return 1;

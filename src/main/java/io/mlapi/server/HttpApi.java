@@ -88,8 +88,10 @@ final class HttpApi {
     add(Method.GET, "/v1/models", v1::models);
     add(Method.GET, "/v1/models/{name}", v1::model);
     add(Method.POST, "/v1/models/{name}:predict", v1::predict);
+    add(Method.POST, "/v1/models/{name}:explain", v1::explain);
 
     add(Method.GET, "/v2", v2::server);
+    add(Method.GET, "/v2/", v2::server); // the Open Inference Protocol's own spelling
     add(Method.GET, "/v2/health/live", v2::live);
     add(Method.GET, "/v2/health/ready", v2::ready);
     add(Method.GET, "/v2/models", catalog::models);
@@ -151,8 +153,10 @@ final class HttpApi {
         String path = group.get(0).endpoint().path();
         Map<String, Handler> byMethod = new HashMap<>();
         group.forEach(route -> byMethod.put(route.endpoint().method().text(), instrument(path, route.route())));
-        String allow = group.stream().map(route -> route.endpoint().method().text()).sorted()
-            .collect(Collectors.joining(", "));
+        if (byMethod.containsKey(Method.GET.text())) { // HEAD wherever GET works (HeadResponse drops the body)
+          byMethod.putIfAbsent(Method.HEAD.text(), byMethod.get(Method.GET.text()));
+        }
+        String allow = byMethod.keySet().stream().sorted().collect(Collectors.joining(", "));
         Handler notAllowed = instrument(path, ex -> {
           ex.response().header(HeaderNames.ALLOW, allow);
           throw new HttpException(405, ex.request().prologue().method().text() + " is not allowed on " + path
@@ -190,7 +194,8 @@ final class HttpApi {
     long timeoutNanos = config.requestTimeout().toNanos();
     return (req, res) -> {
       long start = System.nanoTime();
-      Exchange exchange = new Exchange(req, res, start, timeoutNanos, requestIds.of(req));
+      Exchange exchange = new Exchange(req, req.prologue().method().equals(Method.HEAD) ? new HeadResponse(res) : res,
+          start, timeoutNanos, requestIds.of(req));
       res.header(RequestIds.HEADER, exchange.requestId());
       if (draining.getAsBoolean()) {
         res.header(HeaderValues.CONNECTION_CLOSE); // so clients reconnect, to a replica that is staying

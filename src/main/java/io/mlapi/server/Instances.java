@@ -14,8 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code "instances"} list of the tutorial's {@code /predict} and of KServe V1: rows as lists
- * of numbers in feature order, or as objects of feature name to number. Read as the body streams
+ * The {@code "instances"} list of the tutorial's {@code /predict} and of KServe V1 (or, as KServe's
+ * V1 protocol also takes it, {@code "inputs"}): rows as lists of numbers in feature order, or as
+ * objects of feature name to number. Read as the body streams
  * by ({@link JsonBodies#readObject}), a list row straight into its {@code double[]}; what is wrong
  * with the list is kept and told by {@link #rows}, in the order the checks are made whatever the
  * order in the body. This class only reads JSON types; the checks against the model are the
@@ -28,7 +29,7 @@ final class Instances extends JsonBodies.ListField {
   private double[] scratch = new double[8];
 
   Instances() {
-    super("instances");
+    super("instances", "inputs");
   }
 
   @Override
@@ -41,7 +42,7 @@ final class Instances extends JsonBodies.ListField {
   boolean item(int r, JsonToken token, JsonBodies.Field field) throws IOException {
     JsonParser parser = field.parser();
     if (token == JsonToken.START_ARRAY) {
-      double[] row = numbers(parser, r);
+      double[] row = numbers(parser, field.name(), r);
       if (row == null) {
         return false;
       }
@@ -49,7 +50,7 @@ final class Instances extends JsonBodies.ListField {
     } else if (token == JsonToken.START_OBJECT) {
       rows.add(JsonBodies.value(parser));
     } else {
-      problem = "instances[" + r + "] must be a list of numbers or an object of feature name to number, got "
+      problem = field.name() + "[" + r + "] must be a list of numbers or an object of feature name to number, got "
           + describe(JsonBodies.value(parser));
       return false;
     }
@@ -57,11 +58,11 @@ final class Instances extends JsonBodies.ListField {
   }
 
   /** A list row, the parser at its start; {@code null} (and the problem kept) when a value is not a number. */
-  private double[] numbers(JsonParser parser, int r) throws IOException {
+  private double[] numbers(JsonParser parser, String list, int r) throws IOException {
     int n = 0;
     for (JsonToken token = JsonBodies.next(parser); token != JsonToken.END_ARRAY; token = JsonBodies.next(parser)) {
       if (token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT) {
-        problem = "instances[" + r + "][" + n + "] must be a number, got " + describe(JsonBodies.value(parser));
+        problem = list + "[" + r + "][" + n + "] must be a number, got " + describe(JsonBodies.value(parser));
         while (JsonBodies.next(parser) != JsonToken.END_ARRAY) {
           parser.skipChildren();
         }
@@ -78,18 +79,24 @@ final class Instances extends JsonBodies.ListField {
   /**
    * The rows read, each in {@code model}'s feature order.
    *
-   * @throws InferenceException when there is no list, too few or too many rows, or a row that is
-   *     not a list of numbers or an object of feature name to number (the first such row)
+   * @throws InferenceException when the rows are given twice or not at all, there are too few or too
+   *     many of them, or a row is not a list of numbers or an object of feature name to number (the
+   *     first such row)
    */
   double[][] rows(Model model, InferenceService core) {
+    if (severalNames()) {
+      throw InferenceException.invalidInput("the body has both \"instances\" and \"inputs\"; send the rows in one "
+          + "of them");
+    }
     if (!given()) {
       throw InferenceException.invalidInput("the body needs \"instances\": a list of rows, each a list of numbers "
-          + "or an object of feature name to number");
+          + "or an object of feature name to number (KServe's \"inputs\" is taken the same way)");
     }
     core.checkRowCount(count());
     double[][] x = new double[rows.size()][];
     for (int r = 0; r < x.length; r++) {
-      x[r] = rows.get(r) instanceof double[] row ? row : named((JsonNode) rows.get(r), r, model, core);
+      x[r] = rows.get(r) instanceof double[] row ? row : named((JsonNode) rows.get(r), name() + "[" + r + "]", r,
+          model, core);
     }
     if (problem != null) {
       throw InferenceException.invalidInput(problem);
@@ -97,10 +104,10 @@ final class Instances extends JsonBodies.ListField {
     return x;
   }
 
-  private static double[] named(JsonNode row, int r, Model model, InferenceService core) {
+  private static double[] named(JsonNode row, String where, int r, Model model, InferenceService core) {
     Map<String, Double> values = new HashMap<>();
-    for (Map.Entry<String, JsonNode> field : row.properties()) {
-      values.put(field.getKey(), number(field.getValue(), "instances[" + r + "]." + field.getKey()));
+    for (Map.Entry<String, JsonNode> feature : row.properties()) {
+      values.put(feature.getKey(), number(feature.getValue(), where + "." + feature.getKey()));
     }
     return core.namedRow(model, r, values);
   }

@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -96,23 +97,30 @@ final class JsonBodies {
 
   /**
    * A top-level field holding a list, read item by item (the last such field counts when a body
-   * repeats it). After the first wrong item the others are only counted: the first wrong one is
-   * what the checks meet first.
+   * repeats it, or gives it under another of its names). After the first wrong item the others are
+   * only counted: the first wrong one is what the checks meet first.
    */
   abstract static class ListField implements FieldReader {
-    private final String name;
+    private final List<String> names;
+    private int seen; // a bit per name the body used
+    private String name;
     private boolean given;
     private int count;
 
-    ListField(String name) {
-      this.name = name;
+    /** @param names the field's names, the first its own (a protocol may take the list under another) */
+    ListField(String... names) {
+      this.names = List.of(names);
+      this.name = names[0];
     }
 
     @Override
     public final boolean read(Field field) throws IOException {
-      if (!field.name().equals(name)) {
+      int known = names.indexOf(field.name());
+      if (known < 0) {
         return false;
       }
+      seen |= 1 << known;
+      this.name = field.name();
       JsonParser parser = field.parser();
       given = parser.currentToken() == JsonToken.START_ARRAY;
       count = 0;
@@ -138,7 +146,7 @@ final class JsonBodies {
 
     /**
      * Reads item {@code index}, the parser at its first token ({@code token}); leaves the parser
-     * at its last token or past it.
+     * at its last token or past it. {@code field.name()} is the name the body gave the list.
      *
      * @return false when the item is wrong (the reader keeps why)
      */
@@ -153,6 +161,16 @@ final class JsonBodies {
     int count() {
       return count;
     }
+
+    /** The name the body gave the list read (the field's own when it gave none). */
+    String name() {
+      return name;
+    }
+
+    /** Whether the body gave the field under more than one of its names. */
+    boolean severalNames() {
+      return Integer.bitCount(seen) > 1;
+    }
   }
 
   private final long maxBytes;
@@ -163,25 +181,36 @@ final class JsonBodies {
     this.watchdog = watchdog;
   }
 
-  /** The request body as a JSON object: 413 over the limit, 408 late, 400 when empty or malformed. */
+  /** The request body as a JSON object: 415 when it says it is not JSON, 413 over the limit, 408 late, 400 when empty or malformed. */
   JsonNode read(Exchange exchange) {
-    JsonNode body = readOptional(exchange);
-    if (body == null) {
+    byte[] body = json(exchange);
+    return object(body, body.length);
+  }
+
+  /** Like {@link #read}, but an empty body is {@code null}: for commands whose body is optional. */
+  JsonNode readOptional(Exchange exchange) {
+    JsonContentType.require(exchange.request());
+    byte[] body = bytes(exchange);
+    return body.length == 0 ? null : object(body, body.length);
+  }
+
+  /**
+   * The request body of a JSON request, not yet parsed: 415 when it says it is not JSON, 413 over
+   * the limit, 408 late, 400 when empty.
+   */
+  byte[] json(Exchange exchange) {
+    JsonContentType.require(exchange.request());
+    byte[] body = bytes(exchange);
+    if (body.length == 0) {
       throw InferenceException.invalidInput("the request body is empty; send a JSON object");
     }
     return body;
   }
 
-  /** Like {@link #read}, but an empty body is {@code null}: for commands whose body is optional. */
-  JsonNode readOptional(Exchange exchange) {
-    byte[] body = bytes(exchange);
-    return body.length == 0 ? null : tree(body);
-  }
-
-  /** A non-empty body as a JSON object: 400 when malformed or not an object. */
-  private static JsonNode tree(byte[] body) {
+  /** The first {@code length} bytes of {@code body} as a JSON object: 400 when they are not one. */
+  static JsonNode object(byte[] body, int length) {
     try {
-      JsonNode tree = MAPPER.readTree(body);
+      JsonNode tree = MAPPER.readTree(body, 0, length);
       if (tree == null || !tree.isObject()) {
         throw InferenceException.invalidInput("the request body must be a JSON object");
       }
@@ -195,15 +224,20 @@ final class JsonBodies {
 
   /**
    * Reads the request body as one JSON object, streaming: each top-level field goes to
-   * {@code fields}, which reads the ones it knows. The errors are those of {@link #read}: 413 over
-   * the limit, 408 late, 400 when empty, malformed or not an object.
+   * {@code fields}, which reads the ones it knows. The errors are those of {@link #read}.
    */
   void readObject(Exchange exchange, FieldReader fields) {
-    byte[] body = bytes(exchange);
-    if (body.length == 0) {
-      throw InferenceException.invalidInput("the request body is empty; send a JSON object");
-    }
-    try (JsonParser parser = MAPPER.createParser(body)) {
+    byte[] body = json(exchange);
+    readObject(body, body.length, fields);
+  }
+
+  /**
+   * Reads the first {@code length} bytes of {@code body} (a whole JSON body, or the JSON object
+   * at the start of a binary one) as one JSON object, streaming, as {@link #readObject(Exchange,
+   * FieldReader)} does: 400 when they are malformed or not an object.
+   */
+  static void readObject(byte[] body, int length, FieldReader fields) {
+    try (JsonParser parser = MAPPER.createParser(body, 0, length)) {
       if (parser.nextToken() == JsonToken.START_OBJECT) {
         for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
           parser.nextToken();
@@ -215,9 +249,9 @@ final class JsonBodies {
           return;
         }
       }
-      tree(body); // not one object: the tree reader says what it is instead, in the words every endpoint uses
+      object(body, length); // not one object: the tree reader says what it is instead, in the words every endpoint uses
     } catch (JacksonException e) {
-      tree(body); // likewise for malformed JSON; it takes no body the stream refused, but if it did:
+      object(body, length); // likewise for malformed JSON; it takes no body the stream refused, but if it did:
       throw InferenceException.invalidInput(malformed(e));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -254,7 +288,11 @@ final class JsonBodies {
         : "malformed JSON at line " + where.getLineNr() + ", column " + where.getColumnNr() + ": " + reason;
   }
 
-  private byte[] bytes(Exchange exchange) {
+  /**
+   * The request body, whatever it holds: 413 over the limit, 408 late, 400 when it cannot be read.
+   * The one place request bodies are read.
+   */
+  byte[] bytes(Exchange exchange) {
     long declared = exchange.request().headers().contentLength().orElse(-1);
     if (declared > maxBytes) {
       throw tooLarge();
@@ -323,13 +361,18 @@ final class JsonBodies {
 
   /** Sends what {@code content} writes as JSON. */
   static void send(ServerResponse response, Status status, Content content) {
+    send(response, status, write(content));
+  }
+
+  /** What {@code content} writes, as bytes: for a response that is more than JSON (binary tensor data). */
+  static byte[] write(Content content) {
     ByteArrayBuilder bytes = new ByteArrayBuilder(512);
     try (JsonGenerator json = MAPPER.createGenerator(bytes)) {
       content.write(json);
     } catch (IOException e) {
       throw new IllegalStateException("cannot write a response as JSON", e);
     }
-    send(response, status, bytes.toByteArray());
+    return bytes.toByteArray();
   }
 
   private static void send(ServerResponse response, Status status, byte[] bytes) {

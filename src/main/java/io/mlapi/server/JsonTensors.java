@@ -6,22 +6,27 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import io.mlapi.inference.TensorFields;
 import io.mlapi.model.Datatype;
 import io.mlapi.model.InferenceException;
 import io.mlapi.model.Tensor;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * Tensors in the Open Inference Protocol's JSON form: a request's {@code inputs} into
- * {@link Tensor}s ({@link Inputs}, read as the body streams by), and a {@link Tensor} into an
- * output object. {@code data} is flat in row-major order or nested as the shape says; numbers are
- * checked against their datatype's range, BYTES elements are strings. Nothing is allocated on the
- * client's word: arrays grow with the values the body actually holds, never past the shape's count.
+ * {@link Tensor}s ({@link Inputs}, read as the body streams by; an input whose elements are binary
+ * data after the JSON is handed to {@link BinaryTensorData}), and a {@link Tensor} into an output
+ * object. {@code data} is flat in row-major order or nested as the shape says; numbers are checked
+ * against their datatype's range, BYTES elements are strings. Nothing is allocated on the client's
+ * word: arrays grow with the values the body actually holds, never past the shape's count. The
+ * checks of a tensor's own fields are {@link TensorFields}', as every protocol's.
  */
 final class JsonTensors {
   private static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
@@ -32,9 +37,15 @@ final class JsonTensors {
   private static final SerializedString DATATYPE = new SerializedString("datatype");
   private static final SerializedString SHAPE = new SerializedString("shape");
   private static final SerializedString DATA = new SerializedString("data");
+  private static final SerializedString PARAMETERS = new SerializedString("parameters");
+  private static final SerializedString BINARY_DATA_SIZE = new SerializedString(BinaryTensorData.SIZE);
 
-  /** One output as JSON: {@code {"name", "datatype", "shape", "data"}}, data flat. */
-  static void write(JsonGenerator json, Tensor tensor) throws IOException {
+  /**
+   * One output as JSON: {@code {"name", "datatype", "shape", "data"}}, data flat; or, when its
+   * elements follow the JSON as binary data, {@code "parameters": {"binary_data_size": N}} instead
+   * of {@code "data"}.
+   */
+  static void write(JsonGenerator json, Tensor tensor, boolean binary) throws IOException {
     json.writeStartObject();
     json.writeFieldName(NAME);
     json.writeString(tensor.name());
@@ -43,8 +54,16 @@ final class JsonTensors {
     json.writeFieldName(SHAPE);
     long[] shape = tensor.shape();
     json.writeArray(shape, 0, shape.length);
-    json.writeFieldName(DATA);
-    writeData(json, tensor);
+    if (binary) {
+      json.writeFieldName(PARAMETERS);
+      json.writeStartObject();
+      json.writeFieldName(BINARY_DATA_SIZE);
+      json.writeNumber(tensor.rawSize());
+      json.writeEndObject();
+    } else {
+      json.writeFieldName(DATA);
+      writeData(json, tensor);
+    }
     json.writeEndObject();
   }
 
@@ -87,21 +106,35 @@ final class JsonTensors {
    * The {@code "inputs"} of a V2 request, read as the body streams by ({@link JsonBodies#readObject}):
    * each tensor's {@code data} straight into its primitive array once its {@code datatype} and
    * {@code shape} are known (a tensor that gives them after its data has its data read again from
-   * the body). What is wrong is kept and told by {@link #tensors}, in the order the checks are
-   * made whatever the order of the fields.
+   * the body); an input whose parameters give {@code binary_data_size} takes its elements from the
+   * binary data ({@link BinaryTensorData#input}). What is wrong is kept and told by
+   * {@link #tensors}, in the order the checks are made whatever the order of the fields.
    */
   static final class Inputs extends JsonBodies.ListField {
+    private final ByteBuffer binary;
+    private final BiConsumer<String, String> parameterCheck;
     private final List<Tensor> tensors = new ArrayList<>();
     private InferenceException problem;
 
-    Inputs() {
+    /**
+     * @param binary the binary data after the request's JSON, consumed input by input; {@code null}
+     *     for a plain JSON request
+     * @param parameterCheck refuses an input's parameter ({@code where}, name) that asks for what
+     *     the server does not do
+     */
+    Inputs(ByteBuffer binary, BiConsumer<String, String> parameterCheck) {
       super("inputs");
+      this.binary = binary;
+      this.parameterCheck = parameterCheck;
     }
 
     @Override
     void clear() {
       tensors.clear();
       problem = null;
+      if (binary != null) {
+        binary.position(0); // the inputs given again take the binary data from its start again
+      }
     }
 
     @Override
@@ -113,7 +146,7 @@ final class JsonTensors {
         return false;
       }
       try {
-        tensors.add(tensor(field.parser(), field.body(), where));
+        tensors.add(tensor(field.parser(), field.body(), where, binary, parameterCheck));
         return true;
       } catch (InferenceException e) {
         problem = e;
@@ -137,12 +170,16 @@ final class JsonTensors {
 
   /**
    * The tensor object the parser stands at, as {@code where}: read whole (the parser left at its
-   * end), then checked in order: name, datatype, shape, data.
+   * end), then checked in order: parameters, name, datatype, shape, data (from the JSON, or from
+   * {@code binary} when the parameters give {@code binary_data_size}).
    */
-  private static Tensor tensor(JsonParser parser, byte[] body, String where) throws IOException {
+  private static Tensor tensor(JsonParser parser, byte[] body, String where, ByteBuffer binary,
+      BiConsumer<String, String> parameterCheck) throws IOException {
     JsonNode name = MissingNode.getInstance();
     JsonNode datatype = MissingNode.getInstance();
     JsonNode shape = MissingNode.getInstance();
+    JsonNode parameters = MissingNode.getInstance();
+    boolean hasData = false;
     JsonNode notAList = MissingNode.getInstance(); // the data, when it is not a list
     int dataStart = -1;
     int dataEnd = -1;
@@ -155,7 +192,9 @@ final class JsonTensors {
         case "name" -> name = JsonBodies.value(parser);
         case "datatype" -> datatype = JsonBodies.value(parser);
         case "shape" -> shape = JsonBodies.value(parser);
+        case "parameters" -> parameters = JsonBodies.value(parser);
         case "data" -> {
+          hasData = true;
           readAs = null;
           values = null;
           wrongValues = null;
@@ -180,14 +219,20 @@ final class JsonTensors {
         default -> parser.skipChildren();
       }
     }
+    if (parameters.isObject()) {
+      parameters.fieldNames().forEachRemaining(parameter -> parameterCheck.accept(where + ".parameters", parameter));
+    }
     Header header = Header.of(name, datatype, shape, where);
+    JsonNode binarySize = parameters.path(BinaryTensorData.SIZE);
+    if (!binarySize.isMissingNode()) {
+      return BinaryTensorData.input(header, where, binarySize, hasData, binary);
+    }
     if (dataStart < 0) {
       throw InferenceException.invalidInput(where + ".data must be a list of values, got "
           + Instances.describe(notAList));
     }
     if (header.datatype() == Datatype.FP16) {
-      throw InferenceException.invalidInput(where + ": FP16 tensors are taken in binary form only (the binary "
-          + "data extension, or gRPC's raw_input_contents); send FP32 in JSON");
+      throw TensorFields.fp16OnlyRaw(where, "JSON");
     }
     if (!header.readsLike(readAs)) {
       // The data came before its datatype or shape (or they changed after it): read it again now.
@@ -202,21 +247,20 @@ final class JsonTensors {
     return new Tensor(header.name(), header.datatype(), header.shape(), values);
   }
 
-  /** A tensor's name, datatype, shape and element count, checked. */
-  private record Header(String name, Datatype datatype, long[] shape, long count) {
+  /**
+   * What a request's tensor says of itself, checked: a name, a datatype and a shape (its elements
+   * counted, not yet read), wherever its elements are (JSON's {@code data}, or binary data).
+   */
+  record Header(String name, Datatype datatype, long[] shape, long count) {
     /** The checked header; the first thing wrong with it as an error. */
     static Header of(JsonNode name, JsonNode datatype, JsonNode shape, String where) {
       if (!name.isTextual()) {
         throw InferenceException.invalidInput(where + ".name must be a string, e.g. \"input-0\"");
       }
-      Datatype type = JsonTensors.datatype(datatype, where);
+      Datatype type = TensorFields.datatype(where, name.textValue(), datatype.textValue(), datatype.isTextual()
+          ? "\"" + InferenceException.abbreviate(datatype.textValue()) + "\"" : Instances.describe(datatype));
       long[] dimensions = JsonTensors.shape(shape, where);
-      long count = Tensor.elementCount(dimensions);
-      if (count < 0) {
-        throw InferenceException.invalidInput(where + ".shape " + Tensor.shapeText(dimensions) + " holds more than "
-            + Tensor.MAX_ELEMENTS + " elements");
-      }
-      return new Header(name.textValue(), type, dimensions, count);
+      return new Header(name.textValue(), type, dimensions, TensorFields.elements(where, dimensions));
     }
 
     /** The checked header, or {@code null} when something is wrong with it or JSON cannot carry its datatype. */
@@ -476,7 +520,7 @@ final class JsonTensors {
         }
         default -> {
           if (token == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER
-              && inRange(parser.getLongValue(), datatype)) {
+              && fits(datatype, parser.getLongValue())) {
             ((long[]) array)[i] = parser.getLongValue();
             return;
           }
@@ -567,38 +611,27 @@ final class JsonTensors {
     }
   }
 
-  /** Whether {@code value} is within the range of the integer {@code datatype}. */
-  private static boolean inRange(long value, Datatype datatype) {
-    int bits = datatype.size() * 8;
-    long min = datatype.isUnsigned() ? 0 : bits == 64 ? Long.MIN_VALUE : -(1L << (bits - 1));
-    long max = bits == 64 ? Long.MAX_VALUE : datatype.isUnsigned() ? (1L << bits) - 1 : (1L << (bits - 1)) - 1;
-    return value >= min && value <= max;
+  /** Whether {@code value} (a long, as JSON gave it) is within the range of the integer {@code datatype}. */
+  private static boolean fits(Datatype datatype, long value) {
+    return TensorFields.fits(datatype, value) && (datatype != Datatype.UINT64 || value >= 0);
   }
 
-  private static Datatype datatype(JsonNode node, String where) {
-    Datatype datatype = node.isTextual() ? Datatype.named(node.textValue()) : null;
-    if (datatype == null) {
-      throw InferenceException.invalidInput(where + ".datatype must be one of " + String.join(", ",
-          Arrays.stream(Datatype.values()).map(Datatype::name).toList()) + ", got "
-          + (node.isTextual() ? "\"" + InferenceException.abbreviate(node.textValue()) + "\"" : Instances.describe(node)));
-    }
-    return datatype;
-  }
-
+  /** The shape's integers; {@link TensorFields#elements} checks their values. */
   private static long[] shape(JsonNode node, String where) {
-    if (node.isArray() && node.size() <= 16) {
+    if (node.isArray() && node.size() <= TensorFields.MAX_RANK) {
       long[] shape = new long[node.size()];
       boolean valid = true;
       for (int i = 0; i < shape.length && valid; i++) {
         JsonNode dimension = node.get(i);
-        valid = dimension.isIntegralNumber() && dimension.canConvertToLong() && dimension.longValue() >= 0;
+        valid = dimension.isIntegralNumber() && dimension.canConvertToLong();
         shape[i] = valid ? dimension.longValue() : 0;
       }
       if (valid) {
         return shape;
       }
     }
-    throw InferenceException.invalidInput(where + ".shape must be a list of at most 16 non-negative integers, got "
+    throw InferenceException.invalidInput(where + ".shape must be a list of at most " + TensorFields.MAX_RANK
+        + " non-negative integers, got "
         + (node.isArray() ? InferenceException.abbreviate(node.toString()) : Instances.describe(node)));
   }
 
@@ -618,7 +651,7 @@ final class JsonTensors {
       throw InferenceException.invalidInput(at + " is not an integer, as datatype " + datatype + " needs");
     }
     if (node.canConvertToLong()) {
-      if (inRange(node.longValue(), datatype)) {
+      if (fits(datatype, node.longValue())) {
         return node.longValue();
       }
     } else if (datatype == Datatype.UINT64) {

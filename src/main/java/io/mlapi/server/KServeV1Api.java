@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import io.helidon.http.Status;
 import io.mlapi.inference.InferenceService;
 import io.mlapi.inference.Snapshot;
+import io.mlapi.model.InferenceException;
 import io.mlapi.model.Model;
 import io.mlapi.model.RowPrediction;
 import io.mlapi.repository.ModelStatus;
@@ -56,6 +57,18 @@ final class KServeV1Api {
       JsonTensors.writeData(json, prediction.predictions());
       json.writeEndObject();
     });
+  }
+
+  /**
+   * {@code POST /v1/models/NAME:explain}: KServe's explainer endpoint, which mlapi does not offer;
+   * 404 for an unknown model, as for {@code :predict}.
+   */
+  void explain(Exchange exchange) {
+    String target = exchange.param("name");
+    Model model = core.snapshot().model(target.substring(0, target.indexOf(':')), null);
+    exchange.answeredBy(model);
+    throw InferenceException.unimplemented("model " + model.name() + " has no explainer: mlapi serves predictions "
+        + "only (POST /v1/models/" + model.name() + ":predict)");
   }
 
   record ModelReady(String name, boolean ready) {}

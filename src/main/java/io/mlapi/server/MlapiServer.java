@@ -9,7 +9,10 @@ import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http.DirectHandlers;
 import io.mlapi.inference.InferenceService;
 import io.mlapi.metrics.Metrics;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -48,6 +51,8 @@ public final class MlapiServer implements AutoCloseable {
    *
    * @param out where the access log goes, when {@code config} turns it on
    * @param clock stamps the access log
+   * @throws ListenException when the port cannot be had (Helidon would log its own stack trace
+   *     and carry on as a server listening nowhere)
    */
   public static MlapiServer start(ServerConfig config, InferenceService core, Metrics metrics, PrintWriter out,
       Clock clock) {
@@ -58,6 +63,7 @@ public final class MlapiServer implements AutoCloseable {
    * Binds and starts serving; readiness waits for {@link #warmUp} unless {@code warmup} is zero.
    *
    * @param warmup how long {@link #warmUp} sends the models' sample rows through the handlers
+   * @throws ListenException when the port cannot be had
    */
   public static MlapiServer start(ServerConfig config, InferenceService core, Metrics metrics, PrintWriter out,
       Clock clock, Duration warmup) {
@@ -83,6 +89,10 @@ public final class MlapiServer implements AutoCloseable {
         .routing(api::register)
         .build()
         .start();
+    if (!server.isRunning()) {
+      watchdog.close();
+      throw cannotListen(config.host(), config.port(), "--port (or PORT; 0 picks a free one)", null);
+    }
     return new MlapiServer(server, api, config, draining, watchdog, core, warming);
   }
 
@@ -101,6 +111,50 @@ public final class MlapiServer implements AutoCloseable {
         "warmed up in %d ms: %d requests with the sample rows of %s", result.took().toMillis(), result.requests(),
         String.join(", ", result.models()));
     return Optional.of(what + result.problem().map(problem -> " (stopped early: " + problem + ")").orElse(""));
+  }
+
+  /** Whether readiness still waits for {@link #warmUp}: another protocol's readiness (gRPC) waits with it. */
+  public boolean warming() {
+    return warmup.warming();
+  }
+
+  /**
+   * Fails with a {@link ListenException} saying what to do when {@code config}'s port cannot be
+   * listened on now: checked before the models load, so a port in use stops {@code serve} at once.
+   */
+  public static void checkCanListen(ServerConfig config) {
+    checkCanListen(config.host(), config.port(), "--port (or PORT; 0 picks a free one)");
+  }
+
+  /**
+   * Fails at once, with one line saying what to do, when {@code port} on {@code host} cannot be
+   * had; {@code option} is how the user chooses another (e.g. {@code --grpc-port}).
+   *
+   * @throws ListenException naming the port and the option
+   */
+  public static void checkCanListen(String host, int port, String option) {
+    if (port == 0) {
+      return; // any free port will do
+    }
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(true); // as Helidon and Netty bind: a port left in TIME_WAIT by the last run is free
+      socket.bind(new InetSocketAddress(host, port));
+    } catch (IOException e) {
+      throw cannotListen(host, port, option, e);
+    }
+  }
+
+  /** Why {@code port} cannot be listened on, and what to do about it. */
+  public static ListenException cannotListen(String host, int port, String option, Throwable cause) {
+    String where = "port " + port + " on " + host;
+    String reason = cause == null || cause.getMessage() == null ? "" : cause.getMessage();
+    if (reason.contains("in use")) {
+      return new ListenException("cannot listen on " + where + ": it is in use by another process; stop that one, "
+          + "or choose another port with " + option, cause);
+    }
+    return new ListenException("cannot listen on " + where + (reason.isEmpty() ? "" : ": " + reason)
+        + "; choose another port with " + option + " (ports below 1024 need privileges) or address with --host",
+        cause);
   }
 
   /**
@@ -160,9 +214,18 @@ public final class MlapiServer implements AutoCloseable {
    * finish, and the server stops, all within the grace period.
    */
   public void drainAndStop() throws InterruptedException {
+    drainAndStop(() -> {});
+  }
+
+  /**
+   * {@link #drainAndStop()}, running {@code drained} when the drain delay is over, just before the
+   * server stops listening: so another server (gRPC) stops taking requests at the same moment.
+   */
+  public void drainAndStop(Runnable drained) throws InterruptedException {
     long start = System.nanoTime();
     startDraining();
     Thread.sleep(config.drainDelay());
+    drained.run();
     close();
     LOG.info("stopped " + (System.nanoTime() - start) / 1_000_000 + " ms after the stop signal");
   }

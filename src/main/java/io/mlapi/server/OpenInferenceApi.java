@@ -17,9 +17,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Open Inference Protocol (KServe V2) over REST with JSON tensors: server and model metadata,
- * health, and inference. A thin adapter: JSON becomes {@link Tensor}s ({@link JsonTensors}), the
- * core ({@link InferenceService}) checks and runs them, and its tensors become JSON again.
+ * The Open Inference Protocol (KServe V2) over REST: server and model metadata, health, and
+ * inference with JSON tensors ({@link JsonTensors}) or binary ones ({@link BinaryTensorData}). A
+ * thin adapter: the request becomes {@link Tensor}s, the core ({@link InferenceService}) checks and
+ * runs them, and its tensors go back the way the request asked.
  */
 final class OpenInferenceApi {
   private static final SerializedString MODEL_NAME = new SerializedString("model_name");
@@ -39,7 +40,7 @@ final class OpenInferenceApi {
 
   void server(Exchange exchange) {
     JsonBodies.send(exchange.response(), Status.OK_200,
-        new ServerMetadata("mlapi", MlapiVersion.VALUE, List.of("model_repository")));
+        new ServerMetadata("mlapi", MlapiVersion.VALUE, InferenceService.EXTENSIONS));
   }
 
   void live(Exchange exchange) {
@@ -73,17 +74,18 @@ final class OpenInferenceApi {
         model.inputs().stream().map(TensorMetadata::of).toList(),
         model.outputs().stream().map(TensorMetadata::of).toList(),
         new MlapiMetadata(Integer.toString(model.version()), rows == null ? null : rows.features(),
-            rows == null ? null : rows.classes(), states)));
+            rows == null ? null : rows.classes(), example(model), states)));
   }
 
   void infer(Exchange exchange) {
     Model model = core.snapshot().model(exchange.param("name"), version(exchange));
     exchange.answeredBy(model);
-    JsonTensors.Inputs inputs = new JsonTensors.Inputs();
+    BinaryTensorData.Request request = BinaryTensorData.read(exchange, bodies);
+    JsonTensors.Inputs inputs = new JsonTensors.Inputs(request.binary(), core::checkParameter);
     JsonBodies.TreeField idField = new JsonBodies.TreeField("id");
     JsonBodies.TreeField parametersField = new JsonBodies.TreeField("parameters");
     JsonBodies.TreeField outputsField = new JsonBodies.TreeField("outputs");
-    bodies.readObject(exchange, field -> inputs.read(field) || idField.read(field) || parametersField.read(field)
+    request.readJson(field -> inputs.read(field) || idField.read(field) || parametersField.read(field)
         || outputsField.read(field));
     JsonNode idNode = idField.value();
     if (!idNode.isMissingNode() && !idNode.isTextual()) {
@@ -93,15 +95,22 @@ final class OpenInferenceApi {
     if (!parameters.isMissingNode() && !parameters.isObject() && !parameters.isNull()) {
       throw InferenceException.invalidInput("\"parameters\" must be an object, got " + Instances.describe(parameters));
     }
-    List<String> outputs = JsonTensors.outputNames(outputsField.value());
+    JsonNode requested = outputsField.value();
+    List<String> outputs = JsonTensors.outputNames(requested);
     if (!inputs.nonEmpty()) {
       throw InferenceException.invalidInput("the body needs \"inputs\": a non-empty list of tensors {\"name\", "
           + "\"shape\", \"datatype\", \"data\"}; model " + model.name() + " takes " + describe(model.inputs()));
     }
-    List<Tensor> tensors = inputs.tensors();
+    checkParameters("parameters", parameters);
+    for (int i = 0; i < requested.size(); i++) {
+      checkParameters("outputs[" + i + "].parameters", requested.get(i).path("parameters"));
+    }
+    List<Tensor> tensors = inputs.tensors(); // each input's own parameters are checked as it is read
+    request.requireAllClaimed();
     List<Tensor> answer = core.infer(model, tensors, outputs);
+    boolean[] binary = BinaryTensorData.binaryOutputs(parameters, requested, answer.size());
     String id = idNode.isTextual() ? idNode.textValue() : exchange.requestId();
-    JsonBodies.send(exchange.response(), Status.OK_200, json -> {
+    BinaryTensorData.send(exchange.response(), json -> {
       json.writeStartObject();
       json.writeFieldName(MODEL_NAME);
       json.writeString(model.name());
@@ -111,12 +120,25 @@ final class OpenInferenceApi {
       json.writeString(id);
       json.writeFieldName(OUTPUTS);
       json.writeStartArray();
-      for (Tensor output : answer) {
-        JsonTensors.write(json, output);
+      for (int i = 0; i < answer.size(); i++) {
+        JsonTensors.write(json, answer.get(i), binary[i]);
       }
       json.writeEndArray();
       json.writeEndObject();
-    });
+    }, answer, binary);
+  }
+
+  /** Lets the core refuse parameters that ask for what mlapi does not do. */
+  private void checkParameters(String where, JsonNode parameters) {
+    if (parameters.isObject()) {
+      parameters.fieldNames().forEachRemaining(name -> core.checkParameter(where, name));
+    }
+  }
+
+  /** The model's first sample row (its first test row), for clients and the console to start from; or none. */
+  private static double[] example(Model model) {
+    double[][] samples = model.sampleRows();
+    return samples.length > 0 ? samples[0] : null;
   }
 
   private static String describe(List<TensorSpec> specs) {
@@ -140,11 +162,12 @@ final class OpenInferenceApi {
 
   /**
    * mlapi's additions to the model metadata: which version the rest describes, the features in
-   * input order and the classes in {@code predict}'s index order (for models that take rows), and
-   * every version's state.
+   * input order and the classes in {@code predict}'s index order (for models that take rows), an
+   * example row (the first held-out test row, when the model has one), and every version's state.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record MlapiMetadata(String version, List<String> features, List<String> classes, List<VersionState> versions) {}
+  record MlapiMetadata(String version, List<String> features, List<String> classes, double[] example,
+      List<VersionState> versions) {}
 
   record ModelMetadata(String name, List<String> versions, String platform, List<TensorMetadata> inputs,
       List<TensorMetadata> outputs, MlapiMetadata mlapi) {}

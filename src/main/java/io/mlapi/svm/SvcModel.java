@@ -10,10 +10,12 @@ import libsvm.svm_node;
 import libsvm.svm_parameter;
 
 /**
- * A trained C-SVC: LIBSVM's model, plus its support vectors laid out densely for prediction.
+ * A trained LIBSVM model (C-SVC, nu-SVC, epsilon-SVR or nu-SVR), plus its support vectors laid out
+ * densely for prediction.
  *
- * <p>Classes are the indices {@code 0..classCount()-1}, in scikit-learn's sorted order (the
- * trainer makes LIBSVM's "order of first appearance" coincide with it). Prediction evaluates the
+ * <p>A classifier's classes are the indices {@code 0..classCount()-1}, in scikit-learn's sorted
+ * order (the trainer makes LIBSVM's "order of first appearance" coincide with it). A regressor has
+ * no classes ({@link #classCount()} is 0) and predicts a number ({@link #predictValue}). Prediction evaluates the
  * kernel over a flat feature-major array instead of LIBSVM's linked {@code svm_node}s: feature by
  * feature, one pass over all support vectors at a time. Each support vector's sum still takes the
  * features in LIBSVM's order with the same operations, so decision values are bit-identical to
@@ -25,6 +27,7 @@ import libsvm.svm_parameter;
  */
 public final class SvcModel {
   private final svm_model libsvm;
+  private final SvmType type;
   private final int features;
   private final int classes;
   private final Kernel kernel;
@@ -41,8 +44,9 @@ public final class SvcModel {
 
   private SvcModel(svm_model model, int features) {
     this.libsvm = model;
+    this.type = SvmType.ofLibsvm(model.param.svm_type);
     this.features = features;
-    this.classes = model.nr_class;
+    this.classes = type.isRegression() ? 0 : model.nr_class;
     this.kernel = Kernel.ofLibsvm(model.param.kernel_type);
     this.gamma = model.param.gamma;
     this.coef0 = model.param.coef0;
@@ -54,9 +58,9 @@ public final class SvcModel {
         supportVectors[(node.index - 1) * model.l + i] = node.value;
       }
     }
-    this.count = model.nSV.clone();
-    this.start = new int[classes];
-    for (int i = 1; i < classes; i++) {
+    this.count = type.isRegression() ? new int[] {model.l} : model.nSV.clone();
+    this.start = new int[count.length];
+    for (int i = 1; i < count.length; i++) {
       start[i] = start[i - 1] + count[i - 1];
     }
     this.coefficients = model.sv_coef;
@@ -72,10 +76,37 @@ public final class SvcModel {
     if (model == null || model.param == null) {
       throw new IllegalArgumentException("not a valid LIBSVM model: its header could not be parsed");
     }
-    if (model.param.svm_type != svm_parameter.C_SVC) {
-      throw new IllegalArgumentException("LIBSVM model type " + model.param.svm_type + " is not C-SVC");
-    }
+    SvmType type = SvmType.ofLibsvm(model.param.svm_type);
     Kernel.ofLibsvm(model.param.kernel_type);
+    if (type.isRegression()) {
+      if (model.rho == null || model.rho.length != 1) {
+        throw new IllegalArgumentException("a regression model has one intercept (rho)");
+      }
+      if (model.sv_coef == null || model.sv_coef.length != 1 || model.sv_coef[0] == null
+          || model.sv_coef[0].length != model.l) {
+        throw new IllegalArgumentException("expected one row of " + model.l + " coefficients");
+      }
+      model.param.probability = 0; // mlapi gives regressors no probability model
+    } else {
+      checkClassifier(model);
+    }
+    if (model.SV == null || model.SV.length != model.l) {
+      throw new IllegalArgumentException("expected " + model.l + " support vectors");
+    }
+    for (svm_node[] vector : model.SV) {
+      int last = 0;
+      for (svm_node node : vector) {
+        if (node.index <= last || node.index > features) {
+          throw new IllegalArgumentException("support vector feature index " + node.index
+              + " is out of order or beyond the " + features + " features");
+        }
+        last = node.index;
+      }
+    }
+    return new SvcModel(model, features);
+  }
+
+  private static void checkClassifier(svm_model model) {
     int k = model.nr_class;
     if (k < 2 || model.label == null || model.label.length != k) {
       throw new IllegalArgumentException("the model has " + k + " classes; a classifier needs two or more");
@@ -97,32 +128,18 @@ public final class SvcModel {
         || Arrays.stream(model.sv_coef).anyMatch(row -> row == null || row.length != model.l)) {
       throw new IllegalArgumentException("expected " + (k - 1) + " rows of " + model.l + " coefficients");
     }
-    if (model.SV == null || model.SV.length != model.l) {
-      throw new IllegalArgumentException("expected " + model.l + " support vectors");
-    }
-    for (svm_node[] vector : model.SV) {
-      int last = 0;
-      for (svm_node node : vector) {
-        if (node.index <= last || node.index > features) {
-          throw new IllegalArgumentException("support vector feature index " + node.index
-              + " is out of order or beyond the " + features + " features");
-        }
-        last = node.index;
-      }
-    }
     boolean hasProbability = model.probA != null && model.probB != null;
     if (model.param.probability == 1 && !hasProbability) {
       throw new IllegalArgumentException("the model says it has probabilities but has no probA/probB");
     }
     model.param.probability = hasProbability ? 1 : 0;
-    return new SvcModel(model, features);
   }
 
   /**
    * Reads LIBSVM's text model format.
    *
    * @param features how many features a row has (LIBSVM's format does not say)
-   * @throws IllegalArgumentException when the text is not a C-SVC model mlapi can serve
+   * @throws IllegalArgumentException when the text is not a LIBSVM model mlapi can serve
    */
   public static SvcModel read(BufferedReader in, int features) throws IOException {
     svm_model model;
@@ -143,8 +160,23 @@ public final class SvcModel {
     return features;
   }
 
+  /** Which of scikit-learn's LIBSVM estimators this is. */
+  public SvmType type() {
+    return type;
+  }
+
+  public boolean isRegression() {
+    return type.isRegression();
+  }
+
+  /** The number of classes of a classifier; 0 for a regressor. */
   public int classCount() {
     return classes;
+  }
+
+  /** LIBSVM's parameters the model was trained with (C, nu, epsilon; gamma is {@link #gamma()}). */
+  public double c() {
+    return libsvm.param.C;
   }
 
   public Kernel kernel() {
@@ -160,7 +192,7 @@ public final class SvcModel {
     return supportVectorCount;
   }
 
-  /** Support vectors per class, in class order. */
+  /** Support vectors per class, in class order (a regressor's: one count, all of them). */
   public int[] supportVectorsPerClass() {
     return count.clone();
   }
@@ -170,7 +202,7 @@ public final class SvcModel {
     return libsvm.sv_indices == null ? new int[0] : Arrays.stream(libsvm.sv_indices).map(i -> i - 1).toArray();
   }
 
-  /** LIBSVM's rho for each pair of classes (0,1), (0,2), ..., (1,2), ...: the negated intercepts. */
+  /** LIBSVM's rho for each pair of classes (0,1), (0,2), ..., (1,2), ...: the negated intercepts (a regressor's: one). */
   public double[] rho() {
     return rho.clone();
   }
@@ -207,7 +239,28 @@ public final class SvcModel {
   }
 
   public Scratch scratch() {
-    return new Scratch(supportVectorCount, pairCount(), classes);
+    return new Scratch(supportVectorCount, Math.max(1, pairCount()), Math.max(1, classes));
+  }
+
+  /**
+   * A regressor's prediction for one row: LIBSVM's {@code svm_predict_values}, the support
+   * vectors' coefficients times their kernel values, minus rho.
+   *
+   * @throws IllegalStateException when the model is a classifier
+   */
+  public double predictValue(double[] x, Scratch scratch) {
+    if (!type.isRegression()) {
+      throw new IllegalStateException("a classifier predicts classes, not values");
+    }
+    kernelValues(x, scratch.kernelValues);
+    double[] coef = coefficients[0];
+    double sum = 0;
+    for (int i = 0; i < supportVectorCount; i++) {
+      sum += coef[i] * scratch.kernelValues[i];
+    }
+    sum -= rho[0];
+    scratch.decision[0] = sum;
+    return sum;
   }
 
   /**
@@ -215,6 +268,9 @@ public final class SvcModel {
    * {@code svm_predict_values} and its one-vs-one vote, without allocating.
    */
   public int predict(double[] x, Scratch scratch) {
+    if (type.isRegression()) {
+      throw new IllegalStateException("a regressor predicts values, not classes");
+    }
     kernelValues(x, scratch.kernelValues);
     return vote(scratch);
   }
@@ -282,6 +338,49 @@ public final class SvcModel {
     double[] probabilities = new double[classes];
     svm.svm_predict_probability(libsvm, nodes(x), probabilities);
     return probabilities;
+  }
+
+  /** The kernel's {@code coef0} (poly and sigmoid). */
+  public double coef0() {
+    return coef0;
+  }
+
+  /** The poly kernel's degree. */
+  public int degree() {
+    return degree;
+  }
+
+  /** The support vectors one after the other, {@link #featureCount()} values each: a copy, for export. */
+  public double[] supportVectorsByRow() {
+    double[] rows = new double[supportVectorCount * features];
+    for (int f = 0; f < features; f++) {
+      for (int i = 0; i < supportVectorCount; i++) {
+        rows[i * features + f] = supportVectors[f * supportVectorCount + i];
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * LIBSVM's dual coefficients ({@code sv_coef}): {@code classCount() - 1} rows of one value per
+   * support vector, laid out as LIBSVM's one-vs-one decision values read them. A copy, for export.
+   */
+  public double[][] dualCoefficients() {
+    double[][] copy = new double[coefficients.length][];
+    for (int i = 0; i < copy.length; i++) {
+      copy[i] = coefficients[i].clone();
+    }
+    return copy;
+  }
+
+  /** LIBSVM's Platt scaling slopes per pair of classes (order of {@link #rho()}); empty without probabilities. */
+  public double[] probabilityA() {
+    return hasProbability() ? libsvm.probA.clone() : new double[0];
+  }
+
+  /** LIBSVM's Platt scaling intercepts per pair of classes (order of {@link #rho()}); empty without probabilities. */
+  public double[] probabilityB() {
+    return hasProbability() ? libsvm.probB.clone() : new double[0];
   }
 
   /** The support vectors, feature-major, for benchmarks of other layouts; not to be changed. */

@@ -118,4 +118,34 @@ class BatchPredictorTest {
     assertThat(BatchPredictor.csvField(" padded")).isEqualTo("\" padded\"");
     assertThat(BatchPredictor.csvField("")).isEqualTo("\"\"");
   }
+
+  /** A new output's mode is what the umask gives any new file (not createTempFile's 0600). */
+  @Test
+  void aNewOutput_getsTheModeOfAnyNewFile() throws IOException {
+    Path input = Files.writeString(dir.resolve("rows.csv"), "sepal_length,sepal_width,petal_length,petal_width\n"
+        + "5.1,3.5,1.4,0.2\n");
+    Path reference = Files.createFile(dir.resolve("reference")); // the process' umask at work
+
+    new BatchPredictor(IRIS, 1, 10, BatchPredictor.OnError.FAIL).predict(input, dir.resolve("out.csv"), (r, b) -> { });
+
+    assertThat(Files.getPosixFilePermissions(dir.resolve("out.csv")))
+        .isEqualTo(Files.getPosixFilePermissions(reference));
+  }
+
+  @Test
+  void aReplacedOutput_keepsItsMode() throws IOException {
+    Path input = Files.writeString(dir.resolve("rows.csv"), "sepal_length,sepal_width,petal_length,petal_width\n"
+        + "5.1,3.5,1.4,0.2\n");
+    Path output = Files.writeString(dir.resolve("out.csv"), "old\n");
+    var mode = java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----");
+    Files.setPosixFilePermissions(output, mode);
+
+    new BatchPredictor(IRIS, 1, 10, BatchPredictor.OnError.FAIL).predict(input, output, (r, b) -> { });
+
+    assertThat(Files.readAllLines(output)).last().isEqualTo("5.1,3.5,1.4,0.2,setosa");
+    assertThat(Files.getPosixFilePermissions(output)).isEqualTo(mode);
+    try (var leftovers = Files.list(dir)) {
+      assertThat(leftovers.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("rows.csv", "out.csv");
+    }
+  }
 }

@@ -65,6 +65,12 @@ class CommandsTest {
       --max-rows=0              | mlapi serve: the row limit must be at least 1, got 0
       --request-timeout=0s      | mlapi serve: the request timeout must be positive, got PT0S
       --port=70000              | mlapi serve: port must be between 0 and 65535, got 70000
+      --grpc-port=70000         | mlapi serve: --grpc-port must be between 0 and 65535 and differ from --port, got 70000
+      --grpc-port=5000          | mlapi serve: --grpc-port must be between 0 and 65535 and differ from --port, got 5000
+      --model-name=a/b          | mlapi serve: model name must be 1-128 letters, digits, '_', '.' or '-', starting with a letter or digit; got "a/b"
+      --onnx-intra-op-threads=-1 | mlapi serve: the ONNX intra-op thread count must be between 0 (ONNX Runtime's choice) and 1024, got -1
+      --onnx-graph-optimization=max | mlapi serve: the graph optimisation level must be none, basic, extended or all, got "max"
+      --onnx-max-model-bytes=0  | mlapi serve: the ONNX model size limit must be at least 1 byte, got 0
       """)
   void serve_badSetting_exits2WithTheReason_beforeListening(String flag, String message) {
     assertThat(run("serve", flag)).isEqualTo(ExitCodes.BAD_INPUT);

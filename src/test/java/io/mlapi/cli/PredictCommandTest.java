@@ -184,13 +184,19 @@ class PredictCommandTest {
   }
 
   @Test
-  void modelThatDoesNotLoad_exits1() throws IOException {
+  void aMissingModel_andAMissingInput_areBothBadInput_exit2() throws IOException {
     Path input = write("rows.csv", "a", "1");
 
-    CommandLineRun run = predict(dir.resolve("no-model"), input, dir.resolve("out.csv"));
+    CommandLineRun noModel = predict(dir.resolve("no-model"), input, dir.resolve("out.csv"));
+    CommandLineRun noInput = predict(iris, dir.resolve("no-input.csv"), dir.resolve("out.csv"));
 
-    assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err()).contains("no model here");
+    assertThat(noModel.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(noModel.err()).isEqualTo("mlapi predict: " + dir.resolve("no-model")
+        + ": no model here (expected a directory holding model.json)" + System.lineSeparator());
+    assertThat(noInput.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(noInput.err()).isEqualTo("mlapi predict: " + dir.resolve("no-input.csv") + ": no such file"
+        + System.lineSeparator());
+    assertThat(dir.resolve("out.csv")).doesNotExist();
   }
 
   @Test

@@ -115,7 +115,7 @@ class TrainCommandTest {
     CommandLineRun run = CommandLineRun.run("train", "--data", csv.toString(), "--model-dir", dir.toString());
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains("the 4 training rows of " + csv + " hold one class only (\"a\")",
+    assertThat(run.err()).contains(csv + ": the 4 training rows hold one class only (\"a\")",
         "try --split stratified");
   }
 
@@ -126,7 +126,7 @@ class TrainCommandTest {
             + System.lineSeparator());
     assertThat(CommandLineRun.run("train", "--model-dir", dir.toString(), "--C", "-1").exitCode()).isEqualTo(2);
     assertThat(CommandLineRun.run("train", "--model-dir", dir.toString(), "--split", "random").err())
-        .contains("--split must be tutorial or stratified, got \"random\"");
+        .contains("--split must be tutorial, shuffle or stratified, got \"random\"");
     assertThat(CommandLineRun.run("train", "--model-dir", dir.toString(), "--version", "0").err())
         .contains("version must be a positive integer, got 0");
     assertThat(CommandLineRun.run("train", "--model-dir", dir.toString(), "--name", "../x").err())
@@ -180,5 +180,129 @@ class TrainCommandTest {
             "--split", "--test-size", "--seed", "--name", "--version", "--model-dir", "--model-file");
     assertThat(CommandLineRun.run().exitCode()).isEqualTo(2);
     assertThat(CommandLineRun.run("--version").out()).startsWith("mlapi ");
+  }
+
+  /** A POSIX shell's words of {@code command}: single quotes as {@link TrainCommand#shellWord} writes them. */
+  static java.util.List<String> words(String command) {
+    java.util.List<String> words = new java.util.ArrayList<>();
+    StringBuilder word = new StringBuilder();
+    boolean quoted = false;
+    boolean any = false;
+    for (int i = 0; i < command.length(); i++) {
+      char c = command.charAt(i);
+      if (c == '\\' && !quoted && i + 1 < command.length()) {
+        word.append(command.charAt(++i));
+      } else if (c == '\'') {
+        quoted = !quoted;
+        any = true;
+      } else if (c == ' ' && !quoted) {
+        if (any || word.length() > 0) {
+          words.add(word.toString());
+        }
+        word.setLength(0);
+        any = false;
+      } else {
+        word.append(c);
+      }
+    }
+    if (any || word.length() > 0) {
+      words.add(word.toString());
+    }
+    return words;
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"wine-format2", "diabetes-format2", "cancer-linear-format2"})
+  void committedArtifact_itsRecordedCommandTrainsItAgain_byteForByte(String name) throws Exception {
+    Path committed = Path.of(TrainCommandTest.class.getResource("/artifacts/" + name).toURI());
+    String command = ModelReader.read(committed).card().command();
+    java.util.List<String> args = new java.util.ArrayList<>(words(command).subList(1, words(command).size()));
+    args.addAll(java.util.List.of("--repository", dir.toString(), "--progress", "never"));
+
+    CommandLineRun run = CommandLineRun.run(args.toArray(String[]::new));
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("reproduce with: " + command);
+    TrainedModel again = ModelReader.read(dir.resolve(ModelReader.readCard(committed).name()).resolve("1"));
+    for (String file : again.card().files().keySet()) {
+      assertThat(dir.resolve(again.name()).resolve("1").resolve(file)).as(file)
+          .hasSameBinaryContentAs(committed.resolve(file));
+    }
+    assertThat(again.card().files()).isEqualTo(ModelReader.readCard(committed).files());
+    assertThat(again.card().search()).usingRecursiveComparison().isEqualTo(ModelReader.readCard(committed).search());
+    assertThat(again.card().metrics()).usingRecursiveComparison().isEqualTo(ModelReader.readCard(committed).metrics());
+  }
+
+  @Test
+  void train_badNewOptions_exit2WithTheReason_andWriteNothing() throws IOException {
+    assertThat(CommandLineRun.run("train", "--model-dir", dir.toString(), "--estimator", "knn").err())
+        .contains("--estimator must be one of svc, nusvc, svr, nusvr, linear-svc, got \"knn\"");
+    assertThat(CommandLineRun.run("train", "--model-dir", dir.toString(), "--scale", "robust").err())
+        .contains("unknown scaler \"robust\"; expected none, standard or minmax");
+    assertThat(CommandLineRun.run("train", "--model-dir", dir.toString(), "--class-weight", "heavy").err())
+        .contains("--class-weight must be none or balanced, got \"heavy\"");
+    assertThat(CommandLineRun.run("train", "--model-dir", dir.toString(), "--estimator", "nusvc", "--nu", "1.5").err())
+        .contains("nu must be in (0, 1], got 1.5");
+    assertThat(CommandLineRun.run("train", "--model-dir", dir.toString(), "--estimator", "linear-svc", "--loss",
+        "log").err()).contains("loss must be squared_hinge or hinge, got \"log\"");
+    assertThat(CommandLineRun.run("train", "--model-dir", dir.toString(), "--estimator", "linear-svc",
+        "--probability").err()).contains("linear-svc gives no probabilities");
+    assertThat(CommandLineRun.run("train", "--model-dir", dir.toString(), "--estimator", "svr").err())
+        .contains("the target column \"species\" holds \"setosa\", not a number; a regressor (svr, nusvr) needs a "
+            + "numeric target");
+    assertThat(CommandLineRun.run("train", "--model-dir", dir.toString(), "--estimator", "svr", "--split",
+        "stratified").err()).contains("--split stratified needs classes, and svr is a regressor: use --split shuffle");
+    assertThat(CommandLineRun.run("train", "--model-dir", dir.toString(), "--search", "C=1,x").err())
+        .contains("--search: C=x: \"x\" is not a number");
+    assertThat(CommandLineRun.run("train", "--model-dir", dir.toString(), "--search", "loss=hinge").err())
+        .contains("--search: svc has no parameter \"loss\" to search; it takes C, coef0, degree, gamma, kernel");
+    assertThat(CommandLineRun.run("train", "--model-dir", dir.toString(), "--search", "C").err())
+        .contains("--search: \"C\" should be NAME=VALUE,VALUE,...");
+    assertThat(CommandLineRun.run("train", "--model-dir", dir.toString(), "--search", "C=1", "--cv", "1").err())
+        .contains("--cv must be 2 or more folds, got 1");
+    assertThat(CommandLineRun.run("train", "--model-dir", dir.toString(), "--split", "shuffle", "--seed", "-1")
+        .err()).contains("seed must be between 0 and 2**32 - 1, got -1");
+    assertThat(entries()).isZero();
+  }
+
+  @Test
+  void train_gridSearch_printsTheWinnerAndTheCommand_andTheCardRecordsEveryCandidate() throws URISyntaxException {
+    CommandLineRun run = CommandLineRun.run("train", "--data", resource("wine_data.csv").toString(), "--model-dir",
+        dir.toString(), "--scale", "standard", "--split", "stratified", "--seed", "42", "--search",
+        "C=0.1,1,10;gamma=scale,0.01,0.1", "--cv", "5", "--jobs", "2", "--progress", "always");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    // scikit-learn: GridSearchCV(Pipeline(StandardScaler(), SVC()), ..., cv=5) on train_test_split(random_state=42, stratify=y)
+    assertThat(run.out()).contains("grid search: 9 candidates x 5 folds, best {C=1, gamma=0.01} with mean accuracy "
+        + "0.993103448275862 (std 0.013793103448275846)", "test accuracy 1.0 on 36 rows (stratified split",
+        "reproduce with: mlapi train --data " + resource("wine_data.csv") + " --estimator svc");
+    assertThat(run.err()).startsWith("\r[").contains("45 fits").endsWith(System.lineSeparator());
+    TrainedModel model = ModelReader.read(dir.resolve("wine_data"));
+    assertThat(model.card().search().candidates()).hasSize(9);
+    assertThat(model.card().parameters().c()).isEqualTo(1.0);
+    assertThat(model.card().parameters().gamma()).isEqualTo("0.01");
+  }
+
+  @Test
+  void train_regressor_printsR2MaeAndRmse() throws URISyntaxException {
+    CommandLineRun run = CommandLineRun.run("train", "--data", resource("diabetes.csv").toString(), "--model-dir",
+        dir.toString(), "--estimator", "nusvr", "--nu", "0.3", "--C", "50", "--scale", "minmax", "--split", "shuffle",
+        "--seed", "1");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    TrainedModel model = ModelReader.read(dir.resolve("diabetes"));
+    assertThat(model.isRegression()).isTrue();
+    assertThat(model.classes()).isEmpty();
+    assertThat(run.out()).contains("nu-SVR", "test R² " + model.card().metrics().r2() + ", MAE "
+        + model.card().metrics().mae() + ", RMSE " + model.card().metrics().rmse() + " on 89 rows (shuffle split");
+    assertThat(model.card().parameters().nu()).isEqualTo(0.3);
+  }
+
+  @Test
+  void shellWord_quotesWhatAShellWouldSplitOrExpand() {
+    assertThat(TrainCommand.shellWord("C=0.1,1;gamma=scale")).isEqualTo("'C=0.1,1;gamma=scale'");
+    assertThat(TrainCommand.shellWord("data/wine.csv")).isEqualTo("data/wine.csv");
+    assertThat(TrainCommand.shellWord("it's")).isEqualTo("'it'\\''s'");
+    assertThat(words("a 'b c' 'it'\\''s'")).containsExactly("a", "b c", "it's");
   }
 }

@@ -1,11 +1,16 @@
 package io.mlapi.data;
 
+import static io.mlapi.ScikitLearnFixtures.ints;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Arrays;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mlapi.ScikitLearnFixtures;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class SplitTest {
   @Test
@@ -33,43 +38,46 @@ class SplitTest {
         .hasMessage("test size 0.9 of 2 rows leaves no rows to train on");
   }
 
-  @Test
-  void stratified_sameSeed_sameRows_otherSeed_otherRows() {
-    int[] targets = IntStream.range(0, 300).map(i -> i % 3).toArray();
+  static Stream<JsonNode> splits() {
+    return ScikitLearnFixtures.elements(ScikitLearnFixtures.json("numpy.json").get("splits")).stream();
+  }
 
-    Split a = Split.stratified(targets, 0.2, 7);
-    Split b = Split.stratified(targets, 0.2, 7);
-    Split c = Split.stratified(targets, 0.2, 8);
+  /** train_test_split(..., random_state=seed, shuffle=True, stratify=None or y), rows and their order. */
+  @ParameterizedTest(name = "{index}: {0}")
+  @MethodSource("splits")
+  void randomSplit_sameRowsInTheSameOrderAsScikitLearn(JsonNode expected) {
+    Dataset data = DatasetReader.read(ScikitLearnFixtures.path(expected.get("file").asText()), null);
+    long seed = expected.get("seed").longValue();
+    double testSize = expected.get("test_size").doubleValue();
 
-    assertThat(a.test()).containsExactly(b.test());
-    assertThat(a.test()).isNotEqualTo(c.test());
-    assertThat(a.seed()).isEqualTo(7L);
+    Split split = expected.get("method").asText().equals(Split.STRATIFIED)
+        ? Split.stratified(data.targets(), testSize, seed)
+        : Split.shuffle(data.rowCount(), testSize, seed);
+
+    assertThat(split.train()).containsExactly(ints(expected.get("train")));
+    assertThat(split.test()).containsExactly(ints(expected.get("test")));
+    assertThat(split.method()).isEqualTo(expected.get("method").asText());
+    assertThat(split.seed()).isEqualTo(seed);
   }
 
   @Test
-  void stratified_holdsOutTheFractionOfEveryClass_andEveryRowOnce() {
-    int[] targets = IntStream.range(0, 150).map(i -> i / 50).toArray();
-
-    Split split = Split.stratified(targets, 0.2, 1);
-
-    assertThat(split.test()).hasSize(30);
-    for (int c = 0; c < 3; c++) {
-      int cls = c;
-      assertThat(Arrays.stream(split.test()).filter(i -> targets[i] == cls).count()).isEqualTo(10);
-    }
-    int[] all = IntStream.concat(Arrays.stream(split.train()), Arrays.stream(split.test())).sorted().toArray();
-    assertThat(all).containsExactly(IntStream.range(0, 150).toArray());
-    assertThat(split.train()).isSorted();
-    assertThat(split.test()).isSorted();
+  void stratified_classWithOneRow_orFewerTestRowsThanClasses_isRefusedWithTheReason() {
+    assertThatThrownBy(() -> Split.stratified(new int[] {0, 0, 0, 1}, 0.5, 0))
+        .hasMessage("a stratified split needs two or more rows of every class, but a class has only one; use --split "
+            + "shuffle, or more data");
+    assertThatThrownBy(() -> Split.stratified(new int[] {0, 0, 0, 0, 0, 0, 0, 0, 1, 1}, 0.1, 3))
+        .hasMessage("a stratified split of 10 rows with test size 0.1 gives 9 training and 1 test rows, fewer than "
+            + "the 2 classes; change --test-size");
   }
 
   @Test
-  void stratified_tinyClass_keepsARowOnEachSide() {
-    int[] targets = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1};
+  void approximateMode_tiesAreBrokenByTheRandomStream_asScikitLearnDoes() {
+    // three classes of 10 rows, 20 draws: 6.67 each, two extra rows go to two of the three tied classes
+    int[] a = Split.approximateMode(new int[] {10, 10, 10}, 20, new NumpyRandom(0));
+    int[] b = Split.approximateMode(new int[] {10, 10, 10}, 20, new NumpyRandom(1));
 
-    Split split = Split.stratified(targets, 0.1, 3);
-
-    assertThat(Arrays.stream(split.test()).filter(i -> targets[i] == 1).count()).isEqualTo(1);
-    assertThat(Arrays.stream(split.train()).filter(i -> targets[i] == 1).count()).isEqualTo(1);
+    assertThat(IntStream.of(a).sum()).isEqualTo(20);
+    assertThat(a).containsOnly(6, 7);
+    assertThat(IntStream.of(b).sum()).isEqualTo(20);
   }
 }

@@ -72,7 +72,7 @@ class DockerfileMatchesJibTest {
     assertThat(text(child(jib, "containerizingMode"))).isEqualTo("packaged");
     String dockerfile = String.join("\n", DockerfileMatchesJibTest.dockerfile);
     assertThat(dockerfile).as("the Dockerfile's layout")
-        .contains("cp target/mlapi.jar /out/app/classpath/", "\"/app/classpath/*:$(cat target/classpath.txt)\"",
+        .contains("cp target/mlapi.jar /out/app/classpath/", "/app/classpath/*:$(tr ':' '\\n' < target/classpath.txt",
             "touch -h -d @1");
     assertThat(dockerfile).as("the AOT cache: trained on the base, copied into the image")
         .contains("FROM ${BASE_IMAGE} AS aot", "-XX:AOTCacheOutput=/app/mlapi.aot", "--exit-after-warmup",
@@ -110,6 +110,61 @@ class DockerfileMatchesJibTest {
     assertThat(labels).contains("org.opencontainers.image.revision=\"${REVISION}\"",
         "org.opencontainers.image.source=\"${SOURCE}\"", "org.opencontainers.image.version=\"${VERSION}\"");
     assertThat(argDefault("VERSION")).isEqualTo(MlapiVersion.VALUE);
+  }
+
+  /**
+   * Both images carry ONNX Runtime's jar repacked with one platform's libraries, not the full one:
+   * the build writes it into image-root (which both copy), Jib drops the full jar from its dependency
+   * layer and puts the repacked one first on the classpath, and the Dockerfile does the same.
+   */
+  @Test
+  void onnxRuntimeIsTheRepackedJarInBoth() throws IOException, ParserConfigurationException, SAXException {
+    String repacked = "/app/libs/${image.onnxruntime.jar}";
+    assertThat(property("image.onnxruntime.jar"))
+        .isEqualTo("onnxruntime-${onnxruntime.version}-${image.onnxruntime.platform}.jar");
+    assertThat(text(children(child(child(jib, "container"), "extraClasspath")).get(0))).isEqualTo(repacked);
+    Element filter = child(child(child(child(jib, "pluginExtensions"), "pluginExtension"), "configuration"), "filters");
+    assertThat(text(child(child(filter, "filter"), "glob"))).isEqualTo("/app/libs/onnxruntime-${onnxruntime.version}.jar");
+
+    Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Path.of("pom.xml").toFile());
+    List<String> written = new ArrayList<>();
+    for (Element plugin : children(child(child(pom.getDocumentElement(), "build"), "plugins"))) {
+      if (text(child(plugin, "artifactId")).equals("exec-maven-plugin")) {
+        for (Element execution : children(child(plugin, "executions"))) {
+          if (text(child(execution, "id")).equals("image-onnxruntime")) {
+            List<Element> arguments = children(child(child(execution, "configuration"), "arguments"));
+            written.add(text(arguments.get(arguments.size() - 1)));
+          }
+        }
+      }
+    }
+    assertThat(written).containsExactly("${project.build.directory}/image-root" + repacked);
+    assertThat(text(child(child(child(jib, "extraDirectories"), "paths"), "path")))
+        .startsWith("${project.build.directory}/image-root");
+
+    String build = String.join("\n", dockerfile);
+    assertThat(build).contains("cp -r target/image-root/. /out/", "rm /out/app/libs/onnxruntime-[0-9]*.jar",
+        "printf '%s' \"/app/libs/$onnxruntime:/app/classpath/*:",
+        "COPY scripts/java-home.sh scripts/OnnxRuntimeForImage.java scripts/");
+    assertThat(Files.readAllLines(Path.of(".dockerignore"))).as("the build context the Dockerfile copies from")
+        .contains("!scripts/OnnxRuntimeForImage.java");
+
+    // The AOT cache's training run (scripts/image-aot) lays the application out as Jib does: it is
+    // told Jib's extraClasspath and the jar the layer filter leaves out.
+    List<String> aotArguments = new ArrayList<>();
+    for (Element profile : children(child(pom.getDocumentElement(), "profiles"))) {
+      for (Element plugin : children(child(child(profile, "build"), "plugins"))) {
+        if (text(child(plugin, "artifactId")).equals("exec-maven-plugin")) {
+          for (Element execution : children(child(plugin, "executions"))) {
+            if (text(child(execution, "id")).equals("image-aot")) {
+              children(child(child(execution, "configuration"), "arguments")).forEach(a -> aotArguments.add(text(a)));
+            }
+          }
+        }
+      }
+    }
+    String leftOut = text(child(child(filter, "filter"), "glob"));
+    assertThat(aotArguments).as("scripts/image-aot's arguments: ..., EXTRA, LEFT_OUT").endsWith(repacked, leftOut);
   }
 
   // ---- the Dockerfile's instructions (of the last stage, the image) ----

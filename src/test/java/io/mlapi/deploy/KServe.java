@@ -2,6 +2,7 @@ package io.mlapi.deploy;
 
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -55,14 +56,15 @@ final class KServe {
       String serviceAccountName,
       List<LocalObjectReference> imagePullSecrets) {}
 
-  /** ModelSpec with PredictorExtensionSpec inlined (the container overrides used here: resources, env). */
+  /** ModelSpec with PredictorExtensionSpec inlined (the container overrides used here: resources, ports). */
   record ModelSpec(
       ModelFormat modelFormat,
       String runtime,
       String storageUri,
       String protocolVersion,
       String runtimeVersion,
-      ResourceRequirements resources) {}
+      ResourceRequirements resources,
+      List<ContainerPort> ports) {}
 
   record ModelFormat(String name, String version) {}
 }

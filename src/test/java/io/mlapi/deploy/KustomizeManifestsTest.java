@@ -66,7 +66,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class KustomizeManifestsTest {
   /** The kustomize directories the project promises; more may exist, and every one is checked. */
   private static final List<String> PROMISED = List.of("base", "overlays/ibm-cloud", "overlays/production",
-      "overlays/local", "kserve", "training-job", "training-job/serve-from-claim");
+      "overlays/local", "kserve", "kserve-grpc", "training-job", "training-job/serve-from-claim");
 
   /** The image `./mvnw -Pimage package` builds (pom.xml image.name), which local runs use. */
   private static final String BUILT_IMAGE = "mlapi:" + MlapiVersion.VALUE;
@@ -427,15 +427,49 @@ class KustomizeManifestsTest {
         .containsEntry("prometheus.kserve.io/port", "8080")
         .containsEntry("prometheus.kserve.io/path", "/metrics");
 
+    assertThat(server.modelName()).as("the model is served under the InferenceService's name, whatever it is")
+        .isEqualTo("{{.Name}}");
+    assertThat(server.grpcPort()).isEqualTo(8081);
+
     KServe.InferenceService service = kserve.only(KServe.InferenceService.class);
     KServe.ModelSpec model = service.spec().predictor().model();
     assertThat(service.metadata().getName()).isEqualTo("iris");
+    assertThat(model.ports()).as("REST: KServe's default port, 8080").isNull();
     assertThat(model.runtime()).isEqualTo(runtime.metadata().getName());
     assertThat(runtime.spec().supportedModelFormats()).extracting(KServe.SupportedModelFormat::name)
         .contains(model.modelFormat().name());
     assertThat(runtime.spec().protocolVersions()).contains(model.protocolVersion());
     String claim = rendered("training-job").only(PersistentVolumeClaim.class).getMetadata().getName();
     assertThat(model.storageUri()).as("the model the training Job writes").isEqualTo("pvc://" + claim + "/iris");
+  }
+
+  @Test
+  void kserveGrpc_routesTheInferenceServiceToTheRuntimesGrpcPort() {
+    Kustomize.Rendered grpc = rendered("kserve-grpc");
+    KServe.ServingRuntime runtime = grpc.only(KServe.ServingRuntime.class);
+    ServeContainer server = ServeContainer.of(runtime.spec().containers().get(0)).orElseThrow();
+    KServe.ModelSpec model = grpc.only(KServe.InferenceService.class).spec().predictor().model();
+
+    assertThat(model.protocolVersion()).isEqualTo("grpc-v2");
+    assertThat(runtime.spec().protocolVersions()).contains(model.protocolVersion());
+    assertThat(model.ports()).as("KServe sends gRPC to the port named h2c").singleElement().satisfies(port -> {
+      assertThat(port.getName()).isEqualTo("h2c");
+      assertThat(port.getContainerPort()).isEqualTo(server.grpcPort());
+    });
+  }
+
+  /**
+   * The images a cluster pulls are named in each kustomization's images: with the registry as a
+   * placeholder the docs say to set; the training Job and the KServe runtime run the same image.
+   */
+  @Test
+  void kserveAndTheTrainingJob_pullTheSameImageFromTheConfiguredRegistry() {
+    Set<String> images = new TreeSet<>();
+    for (String dir : List.of("kserve", "kserve-grpc", "training-job")) {
+      rendered(dir).pods().forEach(pod -> pod.containers().forEach(c -> images.add(c.getImage())));
+    }
+    assertThat(images).singleElement().satisfies(image -> assertThat(image)
+        .startsWith("registry.example.com/").doesNotContain("SNAPSHOT"));
   }
 
   @Test

@@ -12,9 +12,12 @@ import java.util.Optional;
  *
  * @param port the port the server listens on
  * @param modelPath the model directory it serves, $MODEL_DIR/$MODEL_FILE
+ * @param grpcPort the port it serves gRPC on
+ * @param modelName the name it serves the model under, or {@code null} for the model's own
  */
-record ServeContainer(Container container, int port, String modelPath) {
+record ServeContainer(Container container, int port, String modelPath, int grpcPort, String modelName) {
   static final int DEFAULT_PORT = 5000;
+  static final int DEFAULT_GRPC_PORT = 8081;
   static final String IMAGE_MODEL_DIR = "/models";
   static final String DEFAULT_MODEL = "iris";
 
@@ -28,7 +31,10 @@ record ServeContainer(Container container, int port, String modelPath) {
     int port = Integer.parseInt(setting(container, args, "--port", "PORT", Integer.toString(DEFAULT_PORT)));
     String dir = setting(container, args, "--model-dir", "MODEL_DIR", IMAGE_MODEL_DIR);
     String file = setting(container, args, "--model-file", "MODEL_FILE", DEFAULT_MODEL);
-    return Optional.of(new ServeContainer(container, port, dir.replaceAll("/+$", "") + "/" + file));
+    int grpcPort = Integer.parseInt(setting(container, args, "--grpc-port", "GRPC_PORT",
+        Integer.toString(DEFAULT_GRPC_PORT)));
+    return Optional.of(new ServeContainer(container, port, dir.replaceAll("/+$", "") + "/" + file, grpcPort,
+        setting(container, args, "--model-name", "MODEL_NAME", null)));
   }
 
   /** {@code --flag=value} or {@code --flag value}, else the environment variable, else the default. */

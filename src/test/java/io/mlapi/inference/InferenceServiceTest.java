@@ -58,6 +58,35 @@ class InferenceServiceTest {
   }
 
   @Test
+  void infer_kserveOutputName_answersTheV1PredictionsUnderThatName_inTheOrderAsked() {
+    List<Tensor> answer = core.infer(iris, List.of(rows("x", 6.8, 2.8, 4.8, 1.4)), List.of("label", "output-0"));
+
+    assertThat(answer).extracting(Tensor::name).containsExactly("label", "output-0");
+    assertThat(answer.get(1).datatype()).isEqualTo(Datatype.INT64);
+    assertThat((long[]) answer.get(1).data()).containsExactly(1L);
+    assertThat(iris.outputs()).extracting(TensorSpec::name).doesNotContain("output-0");
+  }
+
+  @Test
+  void infer_kserveOutputNameAndPredict_isAskedTwice_andUnknownToModelsWithoutRows() {
+    assertThatThrownBy(() -> core.infer(iris, List.of(rows("x", 1, 2, 3, 4)), List.of("predict", "output-0")))
+        .hasMessage("outputs[1]: \"output-0\" is asked for twice (it is KServe's name for predict)");
+    assertThatThrownBy(() -> core.infer(new TwoInputs(), List.of(scalar("a", 1), scalar("b", 2)), List.of("output-0")))
+        .hasMessage("outputs[0]: model two has no output \"output-0\"; it offers difference");
+  }
+
+  @Test
+  void checkParameter_refusesTheClassificationExtension_andLetsOthersBe() {
+    assertThatThrownBy(() -> core.checkParameter("outputs[0].parameters", "classification"))
+        .isInstanceOf(InferenceException.class)
+        .hasMessage("outputs[0].parameters: the classification extension (parameter \"classification\") is not "
+            + "supported; ask for the output itself and rank it yourself")
+        .extracting(e -> ((InferenceException) e).kind()).isEqualTo(InferenceException.Kind.UNIMPLEMENTED);
+    core.checkParameter("parameters", "binary_data_output");
+    core.checkParameter("parameters", "sequence_id");
+  }
+
+  @Test
   void infer_wrongWidth_namesTheFeatures() {
     assertThatThrownBy(() -> core.infer(iris, List.of(rows("x", 1, 2, 3)), List.of()))
         .hasMessage("input \"x\" has shape [1, 3], but model iris takes 4 features per row (sepal_length, "

@@ -47,12 +47,12 @@ class ModelReaderTest {
 
   @Test
   void newerFormatVersion_isRefusedNamingBothVersions() throws IOException {
-    edit("model.json", "\"formatVersion\" : 1", "\"formatVersion\" : 2");
+    edit("model.json", "\"formatVersion\" : 2", "\"formatVersion\" : 3");
 
     assertThatThrownBy(() -> ModelReader.read(model))
         .isInstanceOf(ModelFormatException.class)
-        .hasMessage(model.resolve("model.json") + " has format version 2, but this mlapi (" + MlapiVersion.VALUE
-            + ") reads format versions up to 1; upgrade mlapi to serve it");
+        .hasMessage(model.resolve("model.json") + " has format version 3, but this mlapi (" + MlapiVersion.VALUE
+            + ") reads format versions up to 2; upgrade mlapi to serve it");
   }
 
   @Test
@@ -120,5 +120,73 @@ class ModelReaderTest {
     assertThatThrownBy(() -> ModelReader.read(model))
         .hasMessage(model + ": model.libsvm (kernel rbf, gamma 0.0663312707340641) does not match model.json "
             + "(kernel rbf, gamma 0.5)");
+  }
+
+  /** A copy of a committed format-2 artifact, to damage. */
+  private Path copyOf(String artifact) throws IOException {
+    Path from = Format2ArtifactTest.artifact(artifact);
+    Path to = dir.resolve(artifact);
+    Files.createDirectories(to);
+    try (var files = Files.list(from)) {
+      for (Path file : files.toList()) {
+        Files.copy(file, to.resolve(file.getFileName()));
+      }
+    }
+    return to;
+  }
+
+  @Test
+  void tamperedScaler_failsItsChecksum_andAMissingOneIsNamed() throws IOException {
+    Path wine = copyOf("wine-format2");
+    String scaler = Files.readString(wine.resolve("scaler.json"));
+    Files.writeString(wine.resolve("scaler.json"), scaler.replace("\"mean_\" : [ 1", "\"mean_\" : [ 2"));
+
+    assertThatThrownBy(() -> ModelReader.read(wine))
+        .hasMessage(wine + ": scaler.json does not match its SHA-256 in model.json; the directory is damaged or was "
+            + "changed by hand");
+
+    Files.delete(wine.resolve("scaler.json"));
+    assertThatThrownBy(() -> ModelReader.read(wine)).hasMessage(wine + ": scaler.json is missing");
+  }
+
+  @Test
+  void cardThatDisagreesWithTheScalerOrTheEstimator_isRefused() throws IOException {
+    Path wine = copyOf("wine-format2");
+    String card = Files.readString(wine.resolve("model.json"));
+
+    Files.writeString(wine.resolve("model.json"), card.replace("\"kind\" : \"standard\"", "\"kind\" : \"minmax\""));
+    assertThatThrownBy(() -> ModelReader.read(wine))
+        .hasMessageContaining("scaler.json holds a standard scaler, but model.json says minmax");
+
+    Files.writeString(wine.resolve("model.json"), card.replace("\"estimator\" : \"svc\"", "\"estimator\" : \"nusvc\""));
+    assertThatThrownBy(() -> ModelReader.read(wine))
+        .hasMessage(wine + ": model.libsvm holds a C-SVC model, but model.json says nusvc");
+
+    Files.writeString(wine.resolve("model.json"), card.replace("\"estimator\" : \"svc\"", "\"estimator\" : \"knn\""));
+    assertThatThrownBy(() -> ModelReader.read(wine)).hasMessageContaining("estimator must be one of");
+
+    Files.writeString(wine.resolve("model.json"), card.replace("\"file\" : \"scaler.json\"", "\"file\" : \"../x\""));
+    assertThatThrownBy(() -> ModelReader.read(wine)).hasMessageContaining("scaler.file must be scaler.json, got ../x");
+  }
+
+  @Test
+  void regressorWhoseRecordedR2IsNotReproduced_isRefused() throws IOException {
+    Path diabetes = copyOf("diabetes-format2");
+    ModelCard card = ModelReader.readCard(diabetes);
+    String text = Files.readString(diabetes.resolve("model.json"));
+    Files.writeString(diabetes.resolve("model.json"), text.replace("\"r2\" : " + card.metrics().r2(), "\"r2\" : 0.99"));
+
+    assertThatThrownBy(() -> ModelReader.read(diabetes))
+        .hasMessage(diabetes + ": the model predicts its test rows with R² " + card.metrics().r2()
+            + ", but model.json recorded 0.99");
+  }
+
+  @Test
+  void linearModel_tamperedWeights_failTheirChecksum() throws IOException {
+    Path cancer = copyOf("cancer-linear-format2");
+    String weights = Files.readString(cancer.resolve("model.liblinear"));
+    Files.writeString(cancer.resolve("model.liblinear"), weights.replaceFirst("\n-?0", "\n1"));
+
+    assertThatThrownBy(() -> ModelReader.read(cancer)).hasMessageContaining("model.liblinear does not match its SHA-256");
   }
 }

@@ -90,7 +90,7 @@ class ModelWriterTest {
     Files.writeString(link.resolve("clf.joblib"), "precious");
 
     assertThatThrownBy(() -> new ModelWriter().replace(ModelFixtures.iris(1), link))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(ModelPathException.class)
         .hasMessage(link + " is a directory, not a model link written by mlapi; move it away or choose another MODEL_FILE");
     assertThat(link.resolve("clf.joblib")).hasContent("precious");
   }
@@ -112,6 +112,7 @@ class ModelWriterTest {
 
     assertThat(ModelReader.read(version).accuracy()).isEqualTo(0.7);
     assertThatThrownBy(() -> new ModelWriter().writeNew(ModelFixtures.iris(1), version))
+        .isInstanceOf(ModelPathException.class)
         .hasMessage(version + " exists already; a version is never overwritten, so pick a new one");
   }
 

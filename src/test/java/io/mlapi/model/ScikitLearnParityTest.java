@@ -1,21 +1,18 @@
 package io.mlapi.model;
 
+import static io.mlapi.ScikitLearnFixtures.doubles;
+import static io.mlapi.ScikitLearnFixtures.ints;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mlapi.ScikitLearnFixtures;
 import io.mlapi.data.Dataset;
 import io.mlapi.data.DatasetReader;
 import io.mlapi.data.Split;
 import io.mlapi.svm.Gamma;
 import io.mlapi.svm.Kernel;
 import io.mlapi.svm.SvcParameters;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -31,25 +28,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * in {@code src/test/resources/sklearn/reference.json}.
  */
 class ScikitLearnParityTest {
-  private static final JsonNode REFERENCE = readReference();
+  private static final JsonNode REFERENCE = ScikitLearnFixtures.json("reference.json");
   private static final double TOLERANCE = 1e-9;
   private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC);
-
-  private static JsonNode readReference() {
-    try (InputStream in = ScikitLearnParityTest.class.getResourceAsStream("/sklearn/reference.json")) {
-      return new ObjectMapper().readTree(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  static Path resource(String name) {
-    try {
-      return Path.of(ScikitLearnParityTest.class.getResource("/sklearn/" + name).toURI());
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   private static TrainedModel trainTutorial(Dataset data, Kernel kernel) {
     return new ModelTrainer(CLOCK).train(data, Split.tutorial(data.rowCount(), 0.2),
@@ -62,14 +43,6 @@ class ScikitLearnParityTest {
       labels.add(model.classes().get(c));
     }
     return labels;
-  }
-
-  private static double[] doubles(JsonNode array) {
-    double[] values = new double[array.size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = array.get(i).doubleValue();
-    }
-    return values;
   }
 
   private static List<String> strings(JsonNode array) {
@@ -91,7 +64,7 @@ class ScikitLearnParityTest {
   @Test
   void bundledIris_equalsScikitLearnsIrisCsv() {
     Dataset bundled = DatasetReader.iris();
-    Dataset shipped = DatasetReader.read(resource("iris.csv"), null);
+    Dataset shipped = DatasetReader.read(ScikitLearnFixtures.path("iris.csv"), null);
 
     assertThat(bundled.features()).isDeepEqualTo(shipped.features());
     assertThat(bundled.targets()).isEqualTo(shipped.targets());
@@ -109,17 +82,9 @@ class ScikitLearnParityTest {
     assertThat(model.accuracy()).isEqualTo(0.7).isEqualTo(tutorial.get("score").doubleValue());
     assertThat(model.card().parameters().gammaValue()).isEqualTo(tutorial.get("gamma").doubleValue());
     assertThat(model.svm().supportVectorsPerClass()).containsExactly(7, 20, 16);
-    assertThat(model.svm().supportIndices()).containsExactly(toInts(tutorial.get("support")));
+    assertThat(model.svm().supportIndices()).containsExactly(ints(tutorial.get("support")));
     assertThat(model.card().warnings()).isEmpty();
     assertThat(intercepts(model)).containsExactly(doubles(tutorial.get("intercept")), within(TOLERANCE));
-  }
-
-  private static int[] toInts(JsonNode array) {
-    int[] values = new int[array.size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = array.get(i).intValue();
-    }
-    return values;
   }
 
   @Test
@@ -150,7 +115,7 @@ class ScikitLearnParityTest {
   @ParameterizedTest(name = "{index}: {0}")
   @MethodSource("kernelCases")
   void testPredictions_scikitLearnDataSets_matchScikitLearnForEveryKernel(JsonNode reference) {
-    Dataset data = DatasetReader.read(resource(reference.get("file").asText()), null);
+    Dataset data = DatasetReader.read(ScikitLearnFixtures.path(reference.get("file").asText()), null);
     Kernel kernel = Kernel.parse(reference.get("kernel").asText());
 
     TrainedModel model = trainTutorial(data, kernel);
@@ -159,7 +124,7 @@ class ScikitLearnParityTest {
     Prediction prediction = model.predict(test, false, true);
 
     assertThat(model.card().parameters().gammaValue()).isEqualTo(reference.get("gamma").doubleValue());
-    assertThat(model.svm().supportVectorsPerClass()).containsExactly(toInts(reference.get("n_support")));
+    assertThat(model.svm().supportVectorsPerClass()).containsExactly(ints(reference.get("n_support")));
     assertThat(labels(model, prediction.classes()))
         .containsExactlyElementsOf(strings(reference.get("test_predictions")));
     assertThat(model.accuracy()).isEqualTo(reference.get("score").doubleValue());

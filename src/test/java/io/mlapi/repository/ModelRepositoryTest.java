@@ -331,7 +331,7 @@ class ModelRepositoryTest {
   void singleModelDirectory_followsTheLinkThatTrainSwitches() {
     Path link = root.resolve("models/iris");
     new ModelWriter().replace(ModelFixtures.iris("iris", 1, false), link);
-    ModelRepository repository = new ModelRepository(new SingleModelDirectory(link), ModelLoader.trained(), VersionPolicies.latest(),
+    ModelRepository repository = new ModelRepository(new SingleModelDirectory(link.getParent(), null), ModelLoader.trained(), VersionPolicies.latest(),
         listener, null);
     repository.poll();
     assertThat(served(repository, "iris")).containsExactly(1);
@@ -346,7 +346,7 @@ class ModelRepositoryTest {
 
   @Test
   void singleModelDirectory_missing_isAnEmptyRepository() throws IOException {
-    assertThat(new SingleModelDirectory(root.resolve("models/iris")).scan()).isEmpty();
+    assertThat(new SingleModelDirectory(root.resolve("models"), "iris").scan()).isEmpty();
   }
 
   private static void deleteTree(Path dir) throws IOException {

@@ -170,4 +170,15 @@ class ConsoleEndpointsTest {
     assertThat(http.get("/v2/models/nope/card").status()).isEqualTo(404);
     assertThat(http.get("/v2/models/broken/card").status()).isEqualTo(503);
   }
+
+  /** The console's form starts from the model's first test row, which the V2 metadata offers to any client. */
+  @Test
+  void modelMetadata_offersTheFirstTestRowAsAnExample() {
+    JsonNode mlapi = http.get("/v2/models/iris/versions/1").json().path("mlapi");
+
+    double[] first = ModelFixtures.iris(1).sampleRows()[0];
+    assertThat(mlapi.path("example").toString()).isEqualTo(java.util.Arrays.toString(first).replace(" ", ""))
+        .isEqualTo("[6.9,3.2,5.7,2.3]"); // iris row 121, the tutorial split's first test row
+    assertThat(mlapi.path("example").size()).isEqualTo(mlapi.path("features").size());
+  }
 }

@@ -84,8 +84,34 @@ class KServeV1ApiTest {
 
     Http.Response post = http.post("/v1/models/iris", "{}");
     assertThat(post.status()).isEqualTo(405);
-    assertThat(post.header("Allow")).isEqualTo("GET");
+    assertThat(post.header("Allow")).isEqualTo("GET, HEAD");
 
-    assertThat(http.post("/v1/models/iris:explain", "{}").status()).isEqualTo(404);
+    assertThat(http.post("/v1/models/iris:nope", "{}").status()).isEqualTo(404);
+  }
+
+  @Test
+  void explain_is501WithAJsonError_afterTheModelIsFound() {
+    Http.Response explain = http.post("/v1/models/iris:explain", "{\"instances\": [[1, 2, 3, 4]]}");
+    assertThat(explain.status()).isEqualTo(501);
+    assertThat(explain.error()).isEqualTo("model iris has no explainer: mlapi serves predictions only "
+        + "(POST /v1/models/iris:predict)");
+    assertThat(http.post("/v1/models/nope:explain", "{}").status()).isEqualTo(404);
+  }
+
+  @Test
+  void predict_inputsAsWellAsInstances_butNotBoth() {
+    Http.Response inputs = http.post("/v1/models/sklearn-iris:predict",
+        "{\"inputs\": [[6.8, 2.8, 4.8, 1.4], [6.0, 3.4, 4.5, 1.6]]}");
+    assertThat(inputs.status()).as(inputs.toString()).isEqualTo(200);
+    assertThat(inputs.json().path("predictions").toString()).isEqualTo("[1,1]");
+
+    Http.Response named = http.post("/v1/models/iris:predict", "{\"inputs\": [{\"sepal_length\": 1}]}");
+    assertThat(named.error()).startsWith("row 0: feature \"sepal_width\" is missing");
+    Http.Response bad = http.post("/v1/models/iris:predict", "{\"inputs\": [[1, 2, \"x\", 4]]}");
+    assertThat(bad.error()).isEqualTo("inputs[0][2] must be a number, got the string \"x\"");
+
+    Http.Response both = http.post("/v1/models/iris:predict", "{\"instances\": [[1, 2, 3, 4]], \"inputs\": [[1, 2, 3, 4]]}");
+    assertThat(both.status()).isEqualTo(400);
+    assertThat(both.error()).isEqualTo("the body has both \"instances\" and \"inputs\"; send the rows in one of them");
   }
 }

@@ -49,8 +49,8 @@ class ServerBehaviourTest {
       Http.Response response = server.http.method("DELETE", "/score");
 
       assertThat(response.status()).isEqualTo(405);
-      assertThat(response.header("Allow")).isEqualTo("GET, POST");
-      assertThat(response.error()).isEqualTo("DELETE is not allowed on /score; use GET, POST");
+      assertThat(response.header("Allow")).isEqualTo("GET, HEAD, POST");
+      assertThat(response.error()).isEqualTo("DELETE is not allowed on /score; use GET, HEAD, POST");
     }
   }
 
@@ -228,6 +228,96 @@ class ServerBehaviourTest {
     }
   }
 
+  /**
+   * HEAD over a raw connection, then GET /healthz on the same one: what the server sends for the
+   * HEAD is everything before the second response (a body would show there).
+   */
+  private static String head(TestServer server, String path) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", server.server.port())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+      out.write(("HEAD " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      String head = readHeaders(in);
+      out.write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      String next = readHeaders(in);
+      assertThat(next).as("what follows HEAD %s's headers", path).startsWith("HTTP/1.1 200");
+      return head;
+    }
+  }
+
+  private static String readHeaders(InputStream in) throws IOException {
+    StringBuilder text = new StringBuilder();
+    while (text.indexOf("\r\n\r\n") < 0) {
+      int b = in.read();
+      if (b < 0) {
+        break;
+      }
+      text.append((char) b);
+    }
+    return text.toString();
+  }
+
+  @Test
+  void head_answersWhatGetAnswers_withoutTheBody() throws IOException {
+    try (TestServer server = new TestServer(root, ServerConfig.onPort(0))) {
+      for (String path : new String[] {"/healthz", "/openapi.json", "/v2", "/v2/models/iris", "/metrics", "/",
+          "/v2/models/nope", "/nope"}) {
+        Http.Response get = server.http.get(path);
+        String head = head(server, path);
+
+        assertThat(head).as("HEAD %s", path).startsWith("HTTP/1.1 " + get.status());
+        assertThat(head.toLowerCase(java.util.Locale.ROOT)).as("HEAD %s", path)
+            .contains("content-type: " + get.header("Content-Type").toLowerCase(java.util.Locale.ROOT));
+        if (!path.equals("/metrics") && !path.equals("/nope")) { // metrics change; a 404 names the method
+          assertThat(head).as("HEAD %s", path).contains("Content-Length: "
+              + get.body().getBytes(StandardCharsets.UTF_8).length);
+        }
+      }
+      Http.Response wrong = server.http.method("HEAD", "/predict");
+      assertThat(wrong.status()).as("HEAD where only POST works").isEqualTo(405);
+      assertThat(wrong.header("Allow")).isEqualTo("POST");
+    }
+  }
+
+  @Test
+  void v2WithASlash_isTheServerMetadataToo() {
+    try (TestServer server = new TestServer(root, ServerConfig.onPort(0))) {
+      Http.Response slash = server.http.get("/v2/");
+
+      assertThat(slash.status()).isEqualTo(200);
+      assertThat(slash.body()).isEqualTo(server.http.get("/v2").body());
+    }
+  }
+
+  @Test
+  void jsonBodyOfAnotherMediaType_is415_curlsAndBrowsersDefaultsAreTaken() {
+    try (TestServer server = new TestServer(root, ServerConfig.onPort(0))) {
+      java.util.function.BiFunction<String, String, Http.Response> post = (path, type) -> server.http.send(
+          server.http.request(path).header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofString(ROW)).build());
+
+      Http.Response csv = post.apply("/predict", "text/csv");
+      assertThat(csv.status()).isEqualTo(415);
+      assertThat(csv.error()).isEqualTo("the body must be JSON, but its Content-Type is \"text/csv\"; send it as "
+          + "application/json");
+      Http.Response octets = post.apply("/v2/models/iris/infer", "application/octet-stream");
+      assertThat(octets.status()).isEqualTo(415);
+      assertThat(octets.error()).endsWith("(binary tensors: the binary data extension, with the "
+          + "Inference-Header-Content-Length header)");
+      Http.Response latin1 = post.apply("/predict", "application/json; charset=ISO-8859-1");
+      assertThat(latin1.status()).isEqualTo(415);
+      assertThat(latin1.error()).isEqualTo("JSON is UTF-8, but the Content-Type says charset=ISO-8859-1; send UTF-8");
+      assertThat(post.apply("/v1/models/iris:predict", "multipart/form-data; boundary=x").status()).isEqualTo(415);
+
+      for (String taken : new String[] {"application/json", "application/json; charset=utf-8",
+          "application/x-www-form-urlencoded", "text/plain;charset=UTF-8", "application/vnd.example+json"}) {
+        assertThat(post.apply("/predict", taken).status()).as(taken).isEqualTo(200);
+      }
+      assertThat(server.http.post("/predict", ROW.getBytes(StandardCharsets.UTF_8)).status()).as("no Content-Type")
+          .isEqualTo(200);
+    }
+  }
+
   @Test
   void metrics_countRequestsByModelVersionEndpointAndStatus_withoutClientText() {
     try (TestServer server = new TestServer(root, ServerConfig.onPort(0))) {
@@ -240,10 +330,12 @@ class ServerBehaviourTest {
       assertThat(metrics.status()).isEqualTo(200);
       assertThat(metrics.header("Content-Type")).startsWith("text/plain; version=0.0.4");
       assertThat(metrics.body())
-          .contains("mlapi_requests_total{endpoint=\"/predict\",model=\"iris\",status=\"200\",version=\"1\"} 2.0")
-          .contains("mlapi_requests_total{endpoint=\"/v2/models/{name}/infer\",model=\"\",status=\"404\",version=\"\"} 1.0")
+          .contains("mlapi_requests_total{endpoint=\"/predict\",model=\"iris\",protocol=\"http\",status=\"200\","
+              + "version=\"1\"} 2.0")
+          .contains("mlapi_requests_total{endpoint=\"/v2/models/{name}/infer\",model=\"\",protocol=\"http\","
+              + "status=\"404\",version=\"\"} 1.0")
           .contains("mlapi_inference_duration_seconds_count{model=\"iris\",version=\"1\"} 2")
-          .contains("mlapi_request_duration_seconds_count{endpoint=\"/predict\"} 2")
+          .contains("mlapi_request_duration_seconds_count{endpoint=\"/predict\",protocol=\"http\"} 2")
           .contains("mlapi_requests_in_flight 1.0") // the scrape itself
           .contains("mlapi_model_loads_total{model=\"iris\"} 1.0")
           .contains("mlapi_model_versions{model=\"iris\",state=\"READY\"} 1.0")

@@ -46,9 +46,9 @@ class WarmupTest {
       assertThat(http.get("/readyz").status()).isEqualTo(200);
       String metrics = http.get("/metrics").body();
       assertThat(metrics).as("the warm-up's requests are not clients'")
-          .contains("mlapi_request_duration_seconds_count{endpoint=\"/predict\"} 0",
-              "mlapi_request_duration_seconds_count{endpoint=\"/v1/models/{name}:predict\"} 0",
-              "mlapi_request_duration_seconds_count{endpoint=\"/v2/models/{name}/infer\"} 0")
+          .contains("mlapi_request_duration_seconds_count{endpoint=\"/predict\",protocol=\"http\"} 0",
+              "mlapi_request_duration_seconds_count{endpoint=\"/v1/models/{name}:predict\",protocol=\"http\"} 0",
+              "mlapi_request_duration_seconds_count{endpoint=\"/v2/models/{name}/infer\",protocol=\"http\"} 0")
           .doesNotContain("mlapi_requests_total{endpoint=\"/predict\"", "mlapi_inference_duration_seconds_count{");
       assertThat(server.accessLog.toString()).doesNotContain("predict", "infer");
 
@@ -56,7 +56,8 @@ class WarmupTest {
       http.send(http.request("/predict").header("X-Mlapi-Warmup", "anything")
           .POST(java.net.http.HttpRequest.BodyPublishers.ofString(PREDICT)).build());
       assertThat(http.get("/metrics").body())
-          .contains("mlapi_requests_total{endpoint=\"/predict\",model=\"iris\",status=\"200\",version=\"3\"} 1.0")
+          .contains("mlapi_requests_total{endpoint=\"/predict\",model=\"iris\",protocol=\"http\",status=\"200\","
+              + "version=\"3\"} 1.0")
           .contains("mlapi_inference_duration_seconds_count{model=\"iris\",version=\"3\"} 1");
       assertThat(server.accessLog.toString()).contains("\"endpoint\":\"/predict\"");
     }

@@ -34,15 +34,25 @@ function build(el, attrs, children) {
   return el;
 }
 
-/** A request to this server: {status, ok, json, text}; json is null when the body is not JSON. */
+/**
+ * A request to this server: {status, ok, json, text}; json is null when the body is not JSON.
+ * Never throws: when the server does not answer (restarting, the network down), status is 0 and
+ * text says so, and every caller shows it like any other failure and tries again later.
+ */
 async function call(method, path, body, headers = {}) {
   const init = { method, headers: { Accept: 'application/json', ...headers } };
   if (body !== undefined) {
     init.body = JSON.stringify(body);
     init.headers['Content-Type'] = 'application/json';
   }
-  const response = await fetch(path, init);
-  const text = await response.text();
+  let response;
+  let text;
+  try {
+    response = await fetch(path, init);
+    text = await response.text();
+  } catch (e) {
+    return { status: 0, ok: false, json: null, text: `the server does not answer (${e.message})` };
+  }
   let json = null;
   try {
     json = JSON.parse(text);
@@ -57,6 +67,7 @@ function errorOf(answer) {
 }
 
 const view = {
+  server: null, // GET /v2, once it answered
   list: null, // GET /v2/models
   listText: '',
   chosen: null, // {name, version} shown
@@ -66,13 +77,19 @@ const view = {
 // ---- Models and versions --------------------------------------------------------------------
 
 async function refreshModels() {
-  const [models, ready] = await Promise.all([call('GET', '/v2/models'), call('GET', '/v2/health/ready')]);
+  const [models, ready] = await Promise.all([call('GET', '/v2/models'), call('GET', '/v2/health/ready'),
+    refreshServer()]);
   const badge = $('readiness');
-  badge.textContent = ready.ok ? 'ready' : 'not ready';
+  const unreachable = ready.status === 0;
+  badge.textContent = ready.ok ? 'ready' : unreachable ? 'unreachable' : 'not ready';
   badge.className = 'state ' + (ready.ok ? 'ready' : 'unavailable');
   badge.title = ready.ok ? 'GET /v2/health/ready answers 200' : errorOf(ready);
   if (!models.ok) {
-    $('models').replaceChildren(h('p', { class: 'error', role: 'alert', text: 'GET /v2/models: ' + errorOf(models) }));
+    // Shown until the server answers again; then everything is drawn afresh.
+    $('models').replaceChildren(h('p', { class: 'error', role: 'alert', text: 'GET /v2/models: ' + errorOf(models)
+      + (unreachable ? `; trying again every ${MODELS_EVERY_MS / 1000} s` : '') }));
+    view.listText = '';
+    view.shownKey = '';
     return;
   }
   if (models.text === view.listText) return;
@@ -80,6 +97,19 @@ async function refreshModels() {
   view.listText = models.text;
   renderModels();
   await showSelection(false);
+  if (view.list.scanned && performance.getEntriesByName('console-ready').length === 0) {
+    performance.mark('console-ready');
+  }
+}
+
+/** The server's name and version in the header, asked until it answers. */
+async function refreshServer() {
+  if (view.server) return;
+  const server = await call('GET', '/v2');
+  if (server.ok) {
+    view.server = server.json;
+    $('server').textContent = `${server.json.name} ${server.json.version}`;
+  }
 }
 
 function versionPath(name, version) {
@@ -158,23 +188,27 @@ async function showSelection(focus) {
   }
   const heading = h('h2', { id: 'card-title', tabindex: '-1' }, `${chosen.name}, version ${chosen.version} `,
     stateBadge(status.state));
-  const commands = repositoryCommands(chosen.name);
+  const commands = repositoryCommands(view.list.models.find((m) => m.name === chosen.name));
   if (status.state !== 'READY') {
     card.replaceChildren(heading, commands, h('p', { class: 'not-served' },
       status.state === 'LOADING' ? 'This version is loading.' : 'This version is not served: ',
       status.reason ? h('span', { id: 'card-reason', text: status.reason }) : null));
     tryIt.hidden = true;
   } else {
-    const answer = await call('GET', versionPath(chosen.name, chosen.version) + '/card');
+    const path = versionPath(chosen.name, chosen.version);
+    const [answer, metadata] = await Promise.all([call('GET', path + '/card'), call('GET', path)]);
     if (view.shownKey !== key) return; // another choice was made meanwhile
     if (!answer.ok) {
       card.replaceChildren(heading, commands, h('p', { class: 'error', role: 'alert', text: errorOf(answer) }));
       tryIt.hidden = true;
       view.shownKey = ''; // so the next refresh tries again
       view.listText = '';
+    } else if (answer.json.platform === 'onnxruntime_onnx') {
+      card.replaceChildren(heading, commands, onnxCard(answer.json));
+      tryIt.hidden = true; // the form fills mlapi's own input; ONNX models take their own tensors
     } else {
       card.replaceChildren(heading, commands, modelCard(answer.json));
-      renderTryIt(answer.json);
+      renderTryIt(answer.json, (metadata.ok && metadata.json.mlapi && metadata.json.mlapi.example) || []);
       tryIt.hidden = false;
     }
   }
@@ -194,28 +228,27 @@ function facts(rows) {
 function modelCard(card) {
   const p = card.parameters;
   const m = card.metrics;
-  const tested = m.confusionMatrix.flat().reduce((a, b) => a + b, 0);
-  const right = m.confusionMatrix.reduce((sum, row, i) => sum + row[i], 0);
+  const regression = card.task === 'regression';
   return h('div', { class: 'card-body' },
-    h('section', { class: 'panel results', 'aria-labelledby': 'results-h' },
-      h('h3', { id: 'results-h', text: 'Test results' }),
-      h('div', {},
-        h('p', { class: 'accuracy' }, 'Accuracy ', h('strong', { id: 'accuracy', text: num(m.accuracy) }),
-          h('br'), `${right} of ${tested} test rows right`),
-        facts([['Support vectors', card.classes.map((c, i) => `${c} ${m.supportVectors[i]}`).join(', ')]])),
-      confusionMatrix(m.labels, m.confusionMatrix)),
+    regression ? regressionResults(m) : classificationResults(card, m),
+    card.search && searchResults(card.search),
     h('section', { class: 'panel', 'aria-labelledby': 'algorithm-h' },
       h('h3', { id: 'algorithm-h', text: 'Algorithm' }),
       facts([
         ['Algorithm', card.algorithm],
-        ['Kernel', p.kernel],
-        ['C', num(p.C)],
-        ['gamma', p.gamma === String(p.gammaValue) ? num(p.gammaValue) : `${p.gamma} = ${p.gammaValue}`],
+        ['Scaler', card.scaler ? card.scaler.kind : 'none'],
+        p.kernel && ['Kernel', p.kernel],
+        p.C !== null && p.C !== undefined && ['C', num(p.C)],
+        p.nu !== null && p.nu !== undefined && ['nu', num(p.nu)],
+        p.epsilon !== null && p.epsilon !== undefined && ['epsilon', num(p.epsilon)],
+        p.kernel && ['gamma', p.gamma === String(p.gammaValue) ? num(p.gammaValue) : `${p.gamma} = ${p.gammaValue}`],
         p.kernel === 'poly' && ['degree', num(p.degree)],
         (p.kernel === 'poly' || p.kernel === 'sigmoid') && ['coef0', num(p.coef0)],
+        p.loss && ['Loss', `${p.loss}, ${p.multiClass}, at most ${p.maxIter} iterations (seed ${p.seed})`],
+        p.classWeight && ['Class weight', p.classWeight],
         ['Tolerance', num(p.tol)],
-        ['Shrinking', p.shrinking ? 'yes' : 'no'],
-        ['Probabilities', p.probability ? `yes (seed ${p.seed})` : 'no'],
+        p.kernel && ['Shrinking', p.shrinking ? 'yes' : 'no'],
+        !regression && ['Probabilities', p.probability ? `yes (seed ${p.seed})` : 'no'],
       ])),
     h('section', { class: 'panel', 'aria-labelledby': 'data-h' },
       h('h3', { id: 'data-h', text: 'Training data' }),
@@ -226,7 +259,8 @@ function modelCard(card) {
         ['SHA-256', h('code', { class: 'hash', id: 'data-sha256', text: card.data.sha256 })],
         ['Split', `${card.split.method}, test size ${card.split.testSize}: ${card.split.trainRows} training rows, `
           + `${card.split.testRows} test rows` + (card.split.seed === null ? '' : `, seed ${card.split.seed}`)],
-        ['Classes', card.classes.join(', ')],
+        !regression && ['Classes', card.classes.join(', ')],
+        card.command && ['Train again', h('code', { id: 'train-command', text: card.command })],
       ]),
       h('table', { class: 'features' },
         h('caption', { text: 'Features, in input order, with their training range' }),
@@ -240,10 +274,110 @@ function modelCard(card) {
         ['Created', h('time', { datetime: card.createdAt, text: card.createdAt })],
         ['mlapi', card.provenance.mlapi],
         ['LIBSVM', card.provenance.libsvm],
+        card.provenance.liblinear && ['LIBLINEAR', card.provenance.liblinear],
         ['Java', card.provenance.java],
         ['Format', num(card.formatVersion)],
         card.warnings.length > 0 && ['Warnings', card.warnings.join('; ')],
         ...Object.entries(card.files).map(([file, sha]) => [file, h('code', { class: 'hash', text: sha })]),
+      ])));
+}
+
+function classificationResults(card, m) {
+  const tested = m.confusionMatrix.flat().reduce((a, b) => a + b, 0);
+  const right = m.confusionMatrix.reduce((sum, row, i) => sum + row[i], 0);
+  return h('section', { class: 'panel results', 'aria-labelledby': 'results-h' },
+    h('h3', { id: 'results-h', text: 'Test results' }),
+    h('div', {},
+      h('p', { class: 'accuracy' }, 'Accuracy ', h('strong', { id: 'accuracy', text: num(m.accuracy) }),
+        h('br'), `${right} of ${tested} test rows right`),
+      m.supportVectors.length > 0 && facts([['Support vectors',
+        card.classes.map((c, i) => `${c} ${m.supportVectors[i]}`).join(', ')]])),
+    confusionMatrix(m.labels, m.confusionMatrix));
+}
+
+function regressionResults(m) {
+  return h('section', { class: 'panel results', 'aria-labelledby': 'results-h' },
+    h('h3', { id: 'results-h', text: 'Test results' }),
+    h('div', {},
+      h('p', { class: 'accuracy' }, 'R² ', h('strong', { id: 'r2', text: num(m.r2) })),
+      facts([['MAE', num(m.mae)], ['RMSE', num(m.rmse)],
+        m.supportVectors.length > 0 && ['Support vectors', num(m.supportVectors[0])]])),
+    actualVsPredicted(m.actualVsPredicted || []));
+}
+
+/** A scatter plot of the test rows' predictions against their true values, with the line where they agree. */
+function actualVsPredicted(points) {
+  const size = 260;
+  const pad = 36;
+  const values = points.flat();
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const span = hi > lo ? hi - lo : 1;
+  const at = (v) => pad + ((v - lo) / span) * (size - 2 * pad);
+  const y = (v) => size - at(v);
+  return h('figure', { class: 'plot' },
+    svg('svg', { id: 'actual-vs-predicted', viewBox: `0 0 ${size} ${size}`, role: 'img',
+      'aria-label': `Predicted against true value for ${points.length} test rows` },
+    svg('line', { x1: at(lo), y1: y(lo), x2: at(hi), y2: y(hi), class: 'diagonal' }),
+    svg('line', { x1: pad, y1: size - pad, x2: size - pad, y2: size - pad, class: 'axis' }),
+    svg('line', { x1: pad, y1: pad, x2: pad, y2: size - pad, class: 'axis' }),
+    svg('text', { x: size / 2, y: size - 6, 'text-anchor': 'middle' }, 'true value'),
+    svg('text', { x: 12, y: size / 2, 'text-anchor': 'middle', transform: `rotate(-90 12 ${size / 2})` }, 'predicted'),
+    svg('text', { x: pad, y: size - pad + 14, 'text-anchor': 'start' }, String(Number(lo.toPrecision(3)))),
+    svg('text', { x: size - pad, y: size - pad + 14, 'text-anchor': 'end' }, String(Number(hi.toPrecision(3)))),
+    points.map(([actual, predicted]) => svg('circle', { cx: at(actual), cy: y(predicted), r: 2.5,
+      class: 'point' }, svg('title', {}, `true ${actual}, predicted ${predicted}`)))),
+    h('figcaption', { text: 'Predicted against true value, test rows (on the line: exact)' }));
+}
+
+function searchResults(search) {
+  return h('section', { class: 'panel', 'aria-labelledby': 'search-h' },
+    h('h3', { id: 'search-h', text: `Grid search: ${search.cv}-fold ${search.folds}, ${search.scoring}` }),
+    h('table', { class: 'features', id: 'search-table' },
+      h('caption', { text: `${search.grid}: every candidate's mean and standard deviation over the folds` }),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: 'Parameters' }), h('th', { scope: 'col', text: 'mean' }),
+        h('th', { scope: 'col', text: 'std' }), h('th', { scope: 'col', text: 'rank' }))),
+      h('tbody', {}, search.candidates.map((c, i) => h('tr', { class: i === search.best ? 'best' : '' },
+        h('th', { scope: 'row', text: Object.entries(c.parameters).map(([k, v]) => `${k}=${v}`).join(', ')
+          + (i === search.best ? ' (chosen)' : '') }),
+        h('td', { text: num(c.meanScore) }), h('td', { text: num(c.stdScore) }), h('td', { text: num(c.rank) }))))));
+}
+
+/** An ONNX model's card: what its graph and its optional model.json say (docs/onnx.md). */
+function onnxCard(card) {
+  const tensors = (id, caption, specs) => h('table', { class: 'features', id },
+    h('caption', { text: caption }),
+    h('thead', {}, h('tr', {}, ['Name', 'Datatype', 'Shape'].map((t) => h('th', { scope: 'col', text: t })))),
+    h('tbody', {}, specs.map((s) => h('tr', {}, h('th', { scope: 'row', text: s.name }),
+      h('td', { text: s.datatype }), h('td', { text: `[${s.shape.join(', ')}]` })))));
+  const p = card.producer;
+  const checked = card.check.input === 'testRows' ? `${card.check.rows} test rows from model.json`
+    : 'a generated input';
+  return h('div', { class: 'card-body' },
+    h('section', { class: 'panel', 'aria-labelledby': 'onnx-h' },
+      h('h3', { id: 'onnx-h', text: 'ONNX model' }),
+      facts([
+        card.description && ['Description', h('span', { id: 'onnx-description', text: card.description })],
+        ['Runs on', `ONNX Runtime ${card.session.onnxRuntime}, ${card.session.intraOpThreads || 'its choice of'} `
+          + `thread(s) per inference, graph optimisation ${card.session.graphOptimization}`],
+        card.classes.length > 0 && ['Classes', card.classes.join(', ')],
+        card.features.length > 0 && ['Features', card.features.join(', ')],
+        ['Checked on', checked + (card.check.expectedOutputs.length > 0
+          ? `, answering what model.json expects of ${card.check.expectedOutputs.join(', ')}` : '')],
+        ['Try it', h('code', { text: `POST /v2/models/${card.name}/versions/${card.version}/infer` })],
+      ])),
+    h('section', { class: 'panel', 'aria-labelledby': 'tensors-h' },
+      h('h3', { id: 'tensors-h', text: 'Inputs and outputs' }),
+      tensors('onnx-inputs', 'Inputs', card.inputs), tensors('onnx-outputs', 'Outputs', card.outputs)),
+    h('section', { class: 'panel', 'aria-labelledby': 'provenance-h' },
+      h('h3', { id: 'provenance-h', text: 'Provenance' }),
+      facts([
+        p.name && ['Producer', p.name],
+        p.graph && ['Graph', p.graph],
+        p.domain && ['Domain', p.domain],
+        p.modelVersion !== undefined && ['Model version', num(p.modelVersion)],
+        [card.file.name, h('code', { class: 'hash', text: card.file.sha256 })],
+        ['Size', `${num(card.file.bytes)} bytes`],
       ])));
 }
 
@@ -279,11 +413,13 @@ function confusionMatrix(labels, matrix) {
 
 // ---- Try it -----------------------------------------------------------------------------------
 
-function renderTryIt(card) {
+/** The form, its fields holding {@code example} (the model's first test row, from the V2 metadata) to start from. */
+function renderTryIt(card, example) {
   const fields = card.features.map((f, i) => h('div', { class: 'field' },
     h('label', { for: `feature-${i}`, text: f.name }),
     h('input', { id: `feature-${i}`, name: f.name, type: 'text', inputmode: 'decimal', autocomplete: 'off',
-      spellcheck: 'false', 'aria-describedby': `feature-${i}-range` }),
+      spellcheck: 'false', 'aria-describedby': `feature-${i}-range`,
+      value: i < example.length ? String(example[i]) : null }),
     h('span', { class: 'hint', id: `feature-${i}-range`, text: `training range ${num(f.min)} to ${num(f.max)}` })));
   const form = h('form', { id: 'try-form', novalidate: true, onsubmit: (event) => {
     event.preventDefault();
@@ -317,7 +453,8 @@ function shellQuote(text) {
 
 async function predict(card) {
   const values = card.features.map((f, i) => fieldValue($(`feature-${i}`).value));
-  const outputs = [{ name: 'label' }];
+  const regression = card.task === 'regression';
+  const outputs = [{ name: regression ? 'predict' : 'label' }];
   if (card.parameters.probability) outputs.push({ name: 'predict_proba' });
   const body = {
     inputs: [{ name: 'input-0', shape: [1, values.length], datatype: 'FP64', data: values }],
@@ -331,8 +468,9 @@ async function predict(card) {
   const result = [];
   if (answer.ok) {
     const output = (name) => answer.json.outputs.find((o) => o.name === name);
-    const label = output('label').data[0];
-    result.push(h('p', { class: 'prediction' }, 'Predicted class ', h('strong', { id: 'predicted', text: label })));
+    const label = output(regression ? 'predict' : 'label').data[0];
+    result.push(h('p', { class: 'prediction' }, regression ? 'Predicted value ' : 'Predicted class ',
+      h('strong', { id: 'predicted', text: String(label) })));
     const proba = output('predict_proba');
     if (proba) result.push(probabilityChart(card.classes, proba.data, label));
   } else {
@@ -375,10 +513,19 @@ function probabilityChart(classes, probabilities, predicted) {
 
 // ---- Repository commands ----------------------------------------------------------------------
 
-function repositoryCommands(name) {
+/**
+ * Unload for a model that is loaded; Load for one that is unloaded, or that has no version serving
+ * (load retries the versions that failed). The other is disabled, saying why.
+ */
+function repositoryCommands(model) {
+  const name = model.name;
+  const serving = model.versions.some((v) => v.state === 'READY');
+  const canLoad = model.unloaded || !serving;
   return h('div', { class: 'commands' },
-    h('button', { type: 'button', id: 'unload', onclick: () => command('unload', name), text: `Unload ${name}` }),
-    h('button', { type: 'button', id: 'load', onclick: () => command('load', name), text: `Load ${name}` }));
+    h('button', { type: 'button', id: 'unload', onclick: () => command('unload', name), text: `Unload ${name}`,
+      disabled: model.unloaded, title: model.unloaded ? `${name} is unloaded` : null }),
+    h('button', { type: 'button', id: 'load', onclick: () => command('load', name), text: `Load ${name}`,
+      disabled: !canLoad, title: canLoad ? null : `${name} is loaded and serving` }));
 }
 
 /** Load or unload through the V2 repository extension, with the admin token typed on this page (kept nowhere else). */
@@ -401,12 +548,7 @@ async function command(action, name) {
 const history = new TrafficHistory(TRAFFIC_WINDOW_MS, TRAFFIC_SPAN_MS);
 
 async function sampleTraffic() {
-  let answer;
-  try {
-    answer = await call('GET', '/metrics');
-  } catch (e) {
-    answer = { ok: false, text: String(e) };
-  }
+  const answer = await call('GET', '/metrics');
   if (!answer.ok) {
     $('traffic-status').textContent = 'GET /metrics failed: ' + errorOf(answer);
     return;
@@ -427,11 +569,15 @@ async function sampleTraffic() {
   ], (v) => `${v.toPrecision(2)} ms`);
 }
 
-/** Lines over the last span, gaps where a value is missing; the top of the scale is labelled. */
+/**
+ * Lines over the last span, gaps where a value is missing; the top of the scale is labelled, and
+ * the time axis below is marked each minute back from now.
+ */
 function lineChart(target, now, series, format) {
   const width = 320;
   const height = 90;
   const top = 14;
+  const minutes = TRAFFIC_SPAN_MS / 60000;
   const values = series.flatMap((s) => s.values.map(([, v]) => v)).filter((v) => Number.isFinite(v));
   const max = Math.max(...values, 0) || 1;
   const x = (t) => ((t - (now - TRAFFIC_SPAN_MS)) / TRAFFIC_SPAN_MS) * width;
@@ -450,25 +596,35 @@ function lineChart(target, now, series, format) {
     if (current.length) segments.push(current);
     return segments.map((points) => svg('polyline', { class: s.className, points: points.join(' ') }));
   });
+  const ticks = [];
+  for (let m = minutes; m >= 0; m--) {
+    const at = width - (m / minutes) * width;
+    const anchor = m === minutes ? 'start' : m === 0 ? 'end' : 'middle';
+    ticks.push(svg('line', { class: 'tick', x1: at, y1: height, x2: at, y2: height + 3 }),
+      svg('text', { class: 'tick-label', x: at, y: height + 13, 'text-anchor': anchor, text: m === 0 ? 'now' : `−${m} min` }));
+  }
   target.replaceChildren(
     svg('line', { class: 'axis', x1: 0, y1: height, x2: width, y2: height }),
+    svg('g', { class: 'time-axis' }, ticks),
     svg('text', { x: 2, y: 10, text: format(max) }),
     ...lines.flat());
 }
 
 // ---- Start ------------------------------------------------------------------------------------
 
-async function start() {
-  const [server] = await Promise.all([call('GET', '/v2'), refreshModels()]);
-  if (server.ok) $('server').textContent = `${server.json.name} ${server.json.version}`;
-  performance.mark('console-ready');
+/**
+ * Everything is asked again on a timer, whatever the first answers were: a page that loaded while
+ * the server was away catches up when it is back.
+ */
+function start() {
   window.addEventListener('hashchange', () => {
     renderModels();
     showSelection(true);
   });
   setInterval(() => document.hidden || refreshModels(), MODELS_EVERY_MS);
-  sampleTraffic();
   setInterval(() => document.hidden || sampleTraffic(), METRICS_EVERY_MS);
+  refreshModels();
+  sampleTraffic();
 }
 
 start();

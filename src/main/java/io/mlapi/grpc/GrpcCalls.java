@@ -1,0 +1,150 @@
+package io.mlapi.grpc;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Deadline;
+import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
+import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.mlapi.metrics.Metrics;
+import io.mlapi.model.InferenceException;
+import io.mlapi.model.Model;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * What every call of the inference service goes through, as every HTTP route goes through
+ * {@code HttpApi}'s wrapper. As an interceptor: the request metrics of every call, those the
+ * transport ends (deadline passed, client cancelled) included. Around each method
+ * ({@link #unary}): a call whose client no longer waits is not run and gets no answer, and the
+ * core's refusals ({@link InferenceException}) become gRPC statuses with the same message as REST.
+ * Anything else thrown is a bug of ours: {@code INTERNAL}, logged, never the client's fault.
+ */
+final class GrpcCalls implements ServerInterceptor {
+  private static final Logger LOG = Logger.getLogger(GrpcCalls.class.getName());
+  private static final Context.Key<Call> CALL = Context.key("mlapi-call");
+
+  private final Metrics metrics;
+  private final Map<String, Metrics.Endpoint> endpoints = new ConcurrentHashMap<>();
+  private final AtomicLong internalErrors = new AtomicLong();
+
+  GrpcCalls(Metrics metrics) {
+    this.metrics = metrics;
+  }
+
+  /** What one method computes: its response, noting on {@code call} the model that answered. */
+  interface Body<R> {
+    R run(Call call);
+  }
+
+  /** One call on its way: the model that answered it, for the metrics. */
+  static final class Call {
+    private volatile String modelName = "";
+    private volatile int modelVersion;
+
+    void answeredBy(Model model) {
+      modelName = model.name();
+      modelVersion = model.version();
+    }
+
+    /** Stops a call whose client no longer waits (its deadline passed, or it cancelled): before costly work. */
+    void requireWanted() {
+      Context context = Context.current();
+      Deadline deadline = context.getDeadline();
+      if (context.isCancelled() || (deadline != null && deadline.isExpired())) {
+        throw new Abandoned();
+      }
+    }
+  }
+
+  /** A call its client no longer waits for: the transport ends it, nothing is sent. */
+  private static final class Abandoned extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Abandoned() {
+      super("the client no longer waits", null, false, false);
+    }
+  }
+
+  @Override
+  public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> serverCall, Metadata headers,
+      ServerCallHandler<Q, R> next) {
+    Metrics.Endpoint endpoint = endpoints.computeIfAbsent(serverCall.getMethodDescriptor().getFullMethodName(),
+        method -> metrics.endpoint(Metrics.GRPC, method));
+    long start = System.nanoTime();
+    metrics.requestStarted();
+    Call call = new Call();
+    AtomicBoolean finished = new AtomicBoolean();
+    Context context = Context.current().withValue(CALL, call);
+    ServerCall<Q, R> recorded = new SimpleForwardingServerCall<>(serverCall) {
+      @Override
+      public void close(Status status, Metadata trailers) {
+        finish(status.getCode());
+        super.close(status, trailers);
+      }
+
+      private void finish(Status.Code code) {
+        if (!finished.getAndSet(true)) {
+          metrics.requestFinished(endpoint, call.modelName, call.modelVersion, code.name(), System.nanoTime() - start);
+        }
+      }
+    };
+    ServerCall.Listener<Q> listener = Contexts.interceptCall(context, recorded, headers, next);
+    return new SimpleForwardingServerCallListener<>(listener) {
+      @Override
+      public void onCancel() {
+        Deadline deadline = context.getDeadline();
+        if (!finished.getAndSet(true)) {
+          metrics.requestFinished(endpoint, call.modelName, call.modelVersion,
+              (deadline != null && deadline.isExpired() ? Status.Code.DEADLINE_EXCEEDED : Status.Code.CANCELLED).name(),
+              System.nanoTime() - start);
+        }
+        super.onCancel();
+      }
+    };
+  }
+
+  /** Runs {@code body} for {@code method} and answers on {@code observer}. */
+  <R> void unary(String method, StreamObserver<R> observer, Body<R> body) {
+    Call call = CALL.get();
+    if (call == null) {
+      call = new Call(); // outside the interceptor (never in the server): nothing to record
+    }
+    try {
+      call.requireWanted();
+      R response = body.run(call);
+      call.requireWanted();
+      observer.onNext(response);
+      observer.onCompleted();
+    } catch (Abandoned e) {
+      LOG.fine(() -> "gRPC " + method + ": the client no longer waits; not answering");
+    } catch (InferenceException e) {
+      observer.onError(status(e.kind()).withDescription(e.getMessage()).asRuntimeException());
+    } catch (RuntimeException e) {
+      long id = internalErrors.incrementAndGet();
+      LOG.log(Level.SEVERE, "unexpected failure in gRPC " + method + " (internal error " + id + ")", e);
+      observer.onError(Status.INTERNAL.withDescription("internal error: " + e.getClass().getSimpleName()
+          + "; internal error " + id + " in the server's log").asRuntimeException());
+    }
+  }
+
+  /** The one place the core's refusals become gRPC statuses (HTTP's: {@code HttpApi.status}). */
+  static Status status(InferenceException.Kind kind) {
+    return switch (kind) {
+      case INVALID_INPUT -> Status.INVALID_ARGUMENT;
+      case NOT_FOUND -> Status.NOT_FOUND;
+      case LIMIT_EXCEEDED -> Status.RESOURCE_EXHAUSTED;
+      case UNIMPLEMENTED -> Status.UNIMPLEMENTED;
+      case UNAVAILABLE -> Status.UNAVAILABLE;
+    };
+  }
+}
