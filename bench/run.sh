@@ -14,7 +14,7 @@ packages=(wrk nginx-light python3-flask python3-flask-restful python3-sklearn py
   gunicorn python3-matplotlib curl
   nghttp2-client python3-grpc-tools  # h2load for gRPC, and the stubs that encode its message
   # the image phase: the base image (scripts/image-base) and the image under podman
-  podman runc catatonit netavark iptables debootstrap)
+  podman runc catatonit netavark iptables debootstrap binutils)
 scripts/apt-install "${packages[@]}"
 
 ./mvnw -q -B -DskipTests -Djacoco.skip=true package >&2
