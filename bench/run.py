@@ -114,11 +114,14 @@ def machine():
 
 
 class Server:
-    """A process this script started in its own process group, stopped by that group's id."""
+    """A process this script started in its own process group, stopped by that group's id; but
+    ./mlapi's server by its own: the launcher leaves a job in the group that builds its class
+    cache once the server has stopped, which the group's signal would kill."""
 
     def __init__(self, name, args, env=None, cwd=None):
         self.name = name
         self.args = args
+        self.group = args[0] != MLAPI
         self.log = open(WORK / (name + ".log"), "w")
         self.process = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, cwd=cwd,
                                         env={**os.environ, **(env or {})}, start_new_session=True)
@@ -138,7 +141,7 @@ class Server:
 
     def stop(self):
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
+            (os.killpg if self.group else os.kill)(self.process.pid, signal.SIGTERM)
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
