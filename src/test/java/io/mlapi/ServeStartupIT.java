@@ -31,6 +31,28 @@ class ServeStartupIT {
         + "repository " + dir + " (models: iris)");
   }
 
+  @Test
+  void exitAfterWarmup_servesTheWarmUpThenExits0_asATrainingRunForTheAotCache() {
+    MlapiProcess serve = MlapiProcess.run(Map.of("MODEL_DIR", dir.resolve("models").toString()), "serve", "--port",
+        "0", "--warmup", "200ms", "--exit-after-warmup");
+
+    assertThat(serve.exitValue()).as(serve.toString()).isEqualTo(0);
+    assertThat(serve.out()).anyMatch(line -> line.matches("warmed up in \\d+ ms: \\d+ requests with the sample rows "
+        + "of iris version 1"));
+    assertThat(serve.out()).anyMatch(line -> line.matches("ready \\d+ ms after the JVM started"));
+  }
+
+  /** The warm-up sends its requests to the model under the name it is served by (KServe's MODEL_NAME). */
+  @Test
+  void exitAfterWarmup_withAModelName_warmsTheModelUnderThatName() {
+    MlapiProcess serve = MlapiProcess.run(Map.of("MODEL_DIR", dir.resolve("models").toString(), "MODEL_NAME",
+        "flowers"), "serve", "--port", "0", "--warmup", "200ms", "--exit-after-warmup");
+
+    assertThat(serve.exitValue()).as(serve.toString()).isEqualTo(0);
+    assertThat(serve.out()).as(serve.toString()).anyMatch(line -> line.matches("warmed up in \\d+ ms: \\d+ requests "
+        + "with the sample rows of flowers version 1"));
+  }
+
   /** MODEL_FILE names the default model: one that is not there is a mistake, said before serving. */
   @Test
   void modelFileNotInTheModelDirectory_exits2_namingTheModelsThere() {

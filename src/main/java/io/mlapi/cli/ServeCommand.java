@@ -134,6 +134,18 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
           + "Kubernetes' terminationGracePeriodSeconds (env MLAPI_GRACE_PERIOD; default: ${DEFAULT-VALUE}).")
   Duration gracePeriod;
 
+  @Option(names = "--warmup", paramLabel = "DURATION", converter = DurationConverter.class,
+      defaultValue = "${env:MLAPI_WARMUP:-300ms}",
+      description = "Before readiness turns 200, how long the models' sample rows are sent through /predict, "
+          + "KServe V1 and V2 over loopback, so the first clients meet compiled code; 0 turns it off "
+          + "(env MLAPI_WARMUP; default: ${DEFAULT-VALUE}).")
+  Duration warmup;
+
+  @Option(names = "--exit-after-warmup", defaultValue = "${env:MLAPI_EXIT_AFTER_WARMUP:-false}",
+      description = "Stop once warmed up, exit 0: a training run for the JVM's AOT cache, which the container image's "
+          + "build makes this way (env MLAPI_EXIT_AFTER_WARMUP).")
+  boolean exitAfterWarmup;
+
   @Option(names = "--admin-token", paramLabel = "TOKEN", defaultValue = "${env:MLAPI_ADMIN_TOKEN}",
       description = "Bearer token the repository commands (/v2/repository/...) require; without one, load and unload "
           + "are refused unless --open-admin (env MLAPI_ADMIN_TOKEN).")
@@ -187,6 +199,10 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     if (pollInterval.isNegative()) {
       throw new ParameterException(spec.commandLine(), "--poll-interval must not be negative, got " + pollInterval);
     }
+    if (exitAfterWarmup && warmup.isZero()) {
+      throw new ParameterException(spec.commandLine(),
+          "--exit-after-warmup needs a warm-up: give --warmup a duration above 0");
+    }
     // The constructors and parsers below check their arguments, which here are the user's values.
     try {
       if (loadTimeout.isNegative() || loadTimeout.isZero()) {
@@ -211,7 +227,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       return new ServeSettings(config, location.repository, location.modelDir, location.modelFile(), defaultModel,
           VersionPolicies.parse(versionPolicies), pollInterval, grpcPort, modelName, new OnnxSettings(
           onnxIntraOpThreads, OnnxSettings.GraphOptimization.parse(onnxGraphOptimization), onnxMaxModelBytes),
-          loadTimeout);
+          loadTimeout, warmup, exitAfterWarmup);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }

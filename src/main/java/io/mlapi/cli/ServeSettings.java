@@ -22,7 +22,9 @@ import java.time.Duration;
  * @param modelName the name to serve the single model under, or {@code null} for its own
  * @param onnx how ONNX models are opened
  * @param loadTimeout the longest one model version may take to load and check
+ * @param warmup how long the request path is warmed up before readiness; zero turns that off
+ * @param exitAfterWarmup whether to stop once warmed up (a training run for the JVM's AOT cache)
  */
 record ServeSettings(ServerConfig server, Path repository, Path modelDir, String modelFile, String defaultModel,
     VersionPolicies policies, Duration pollInterval, int grpcPort, String modelName, OnnxSettings onnx,
-    Duration loadTimeout) {}
+    Duration loadTimeout, Duration warmup, boolean exitAfterWarmup) {}

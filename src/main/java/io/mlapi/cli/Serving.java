@@ -24,6 +24,7 @@ import io.mlapi.svm.SvcParameters;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -43,8 +44,9 @@ import java.util.logging.Logger;
 /**
  * One run of {@code mlapi serve}, from settings parsed once by {@link ServeCommand}: wires the
  * repository, the inference core and the server by constructor, and runs their lifecycle. Listens
- * first (liveness), trains the default model when there is none, loads the models (readiness),
- * then polls for new versions; on SIGTERM it drains and returns 0.
+ * first (liveness), trains the default model when there is none, loads the models, warms the
+ * request path up with them (then readiness), then polls for new versions; on SIGTERM it drains
+ * and returns 0.
  */
 final class Serving {
   static final String DEFAULT_MODEL = "iris";
@@ -106,11 +108,11 @@ final class Serving {
       repository.poll();
     });
     InferenceService core = new InferenceService(repository, metrics, settings.server().maxRows());
-    MlapiServer server = MlapiServer.start(settings.server(), core, metrics, out, clock);
+    MlapiServer server = MlapiServer.start(settings.server(), core, metrics, out, clock, settings.warmup());
     GrpcServer grpc;
     try {
       grpc = GrpcServer.start(settings.server().host(), settings.grpcPort(), settings.server().maxRequestBytes(), core,
-          metrics, HEALTH_WATCH_INTERVAL);
+          metrics, HEALTH_WATCH_INTERVAL, server::warming);
     } catch (UncheckedIOException e) { // taken since the check above
       server.close();
       throw MlapiServer.cannotListen(settings.server().host(), settings.grpcPort(), GRPC_PORT_OPTION, e.getCause());
@@ -158,6 +160,18 @@ final class Serving {
       return fail(ExitCodes.BAD_INPUT, String.join("; ", repository.problems()));
     }
     report(state, source, repository.problems());
+    server.warmUp().ifPresent(out::println);
+    if (state.ready()) {
+      // What a rollout waits for, counted from the JVM's start (the process' start time, from
+      // /proc, is in whole seconds): the number to watch.
+      out.printf("ready %d ms after the JVM started%n", ManagementFactory.getRuntimeMXBean().getUptime());
+    }
+    out.flush();
+    if (settings.exitAfterWarmup()) {
+      poller.shutdownNow();
+      stop.run();
+      return ExitCodes.OK;
+    }
     long pollNanos = settings.pollInterval().toNanos();
     if (pollNanos > 0 && !poller.isShutdown()) {
       try {

@@ -17,8 +17,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The standard {@code grpc.health.v1.Health} service, so Kubernetes' gRPC probes and grpc-health-probe
- * work: {@code SERVING} exactly when the server is ready (every model loaded, not shutting down),
- * for the whole server ({@code ""}) and for {@code inference.GRPCInferenceService}. {@code Check}
+ * work: {@code SERVING} exactly when the server is ready (every model loaded and warmed up, not
+ * shutting down), for the whole server ({@code ""}) and for {@code inference.GRPCInferenceService}. {@code Check}
  * reads readiness when asked; {@code Watch} looks again every {@code watchInterval} and sends each
  * change. Any other service name is unknown ({@code NOT_FOUND}, or {@code SERVICE_UNKNOWN} on a
  * watch), as the health protocol says.

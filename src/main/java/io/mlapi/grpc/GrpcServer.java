@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 
 /**
@@ -56,6 +57,16 @@ public final class GrpcServer implements AutoCloseable {
    */
   public static GrpcServer start(String host, int port, long maxMessageBytes, InferenceService core, Metrics metrics,
       Duration healthWatchInterval) {
+    return start(host, port, maxMessageBytes, core, metrics, healthWatchInterval, () -> false);
+  }
+
+  /**
+   * Binds and starts serving, as {@link #start(String, int, long, InferenceService, Metrics, Duration)};
+   * readiness (health, {@code ServerReady}) also waits while {@code warming} holds: the HTTP
+   * server's warm-up, so that both protocols turn ready at the same moment.
+   */
+  public static GrpcServer start(String host, int port, long maxMessageBytes, InferenceService core, Metrics metrics,
+      Duration healthWatchInterval, BooleanSupplier warming) {
     AtomicBoolean draining = new AtomicBoolean();
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "mlapi-grpc-health");
@@ -65,13 +76,13 @@ public final class GrpcServer implements AutoCloseable {
     // Calls run on virtual threads, as the HTTP server's requests do: a long inference never holds
     // one of Netty's event loops, which read and write every connection.
     ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("mlapi-grpc-", 0).factory());
-    GrpcHealth health = new GrpcHealth(() -> !draining.get() && core.snapshot().ready(), scheduler,
-        healthWatchInterval);
+    BooleanSupplier ready = () -> !draining.get() && !warming.getAsBoolean() && core.snapshot().ready();
+    GrpcHealth health = new GrpcHealth(ready, scheduler, healthWatchInterval);
     GrpcCalls calls = new GrpcCalls(metrics);
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
         .executor(executor)
         .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, maxMessageBytes))
-        .addService(ServerInterceptors.intercept(new InferenceRpcs(core, calls, draining::get), calls))
+        .addService(ServerInterceptors.intercept(new InferenceRpcs(core, calls, ready), calls))
         .addService(health)
         .addService(ProtoReflectionServiceV1.newInstance())
         .addService(legacyReflection())

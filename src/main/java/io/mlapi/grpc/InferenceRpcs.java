@@ -36,12 +36,13 @@ import java.util.function.BooleanSupplier;
 final class InferenceRpcs extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
   private final InferenceService core;
   private final GrpcCalls calls;
-  private final BooleanSupplier draining;
+  private final BooleanSupplier ready;
 
-  InferenceRpcs(InferenceService core, GrpcCalls calls, BooleanSupplier draining) {
+  /** @param ready whether the server is ready: the models loaded and warmed up, and not shutting down */
+  InferenceRpcs(InferenceService core, GrpcCalls calls, BooleanSupplier ready) {
     this.core = core;
     this.calls = calls;
-    this.draining = draining;
+    this.ready = ready;
   }
 
   @Override
@@ -49,11 +50,11 @@ final class InferenceRpcs extends GRPCInferenceServiceGrpc.GRPCInferenceServiceI
     calls.unary("ServerLive", observer, call -> ServerLiveResponse.newBuilder().setLive(true).build());
   }
 
-  /** Ready when every model is loaded and the server is not shutting down, as {@code GET /v2/health/ready}. */
+  /** Ready when every model is loaded and warmed up and the server is not shutting down, as {@code GET /v2/health/ready}. */
   @Override
   public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> observer) {
     calls.unary("ServerReady", observer, call -> ServerReadyResponse.newBuilder()
-        .setReady(!draining.getAsBoolean() && core.snapshot().ready()).build());
+        .setReady(ready.getAsBoolean()).build());
   }
 
   /** Ready when the model serves the version; {@code NOT_FOUND} for a model or version the server does not have. */

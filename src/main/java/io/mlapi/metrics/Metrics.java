@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -51,6 +52,11 @@ public final class Metrics implements LoadListener {
   private final Counter loadFailures;
   private final Histogram loadDuration;
   private final Counter refused;
+
+  /** Set on a thread while it serves the server's own warm-up traffic, which no metric counts. */
+  private final ThreadLocal<Boolean> uncounted = new ThreadLocal<>();
+  /** How many threads have {@link #uncounted} set: while none has, no thread-local is looked up. */
+  private final AtomicInteger uncountedThreads = new AtomicInteger();
 
   private final Map<RequestKey, CounterDataPoint> requestPoints = new ConcurrentHashMap<>();
   private final Map<ModelKey, DistributionDataPoint> inferencePoints = new ConcurrentHashMap<>();
@@ -166,6 +172,9 @@ public final class Metrics implements LoadListener {
   }
 
   public void inference(String model, int version, long nanos) {
+    if (uncountedThreads.get() > 0 && uncounted.get() != null) {
+      return;
+    }
     inferencePoints.computeIfAbsent(new ModelKey(model, version),
         key -> inferenceDuration.labelValues(key.model, versionLabel(key.version)))
         .observe(nanos / NANOS_PER_SECOND);
@@ -179,6 +188,21 @@ public final class Metrics implements LoadListener {
   @Override
   public void seen(String model) {
     loadFailures.labelValues(model);
+  }
+
+  /**
+   * Runs {@code work} on this thread with its inferences left uncounted: for the server's own
+   * warm-up traffic, so that the metrics count clients' requests only.
+   */
+  public void uncounted(Runnable work) {
+    uncountedThreads.incrementAndGet();
+    uncounted.set(Boolean.TRUE);
+    try {
+      work.run();
+    } finally {
+      uncounted.remove();
+      uncountedThreads.decrementAndGet();
+    }
   }
 
   @Override

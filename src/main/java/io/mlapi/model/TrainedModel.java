@@ -235,7 +235,7 @@ public final class TrainedModel implements Model {
   @Override
   public List<Tensor> infer(List<Tensor> inputs, List<String> outputs) {
     double[][] x = inputs.get(0).toRows();
-    List<String> features = card.featureNames();
+    List<String> features = rows.features(); // not card.featureNames(), which builds a list per call
     for (int r = 0; r < x.length; r++) {
       for (int f = 0; f < x[r].length; f++) {
         if (!Double.isFinite(x[r][f])) {

@@ -1,7 +1,5 @@
 package io.mlapi.server;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -11,7 +9,6 @@ import io.mlapi.model.InferenceException;
 import io.mlapi.model.Tensor;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -22,21 +19,29 @@ import java.util.Optional;
  * raw contents use too ({@link Tensor#fromRaw}). Outputs come back the same way when asked for:
  * {@code "parameters": {"binary_data": true}} on an output, or {@code "binary_data_output": true}
  * in the request's parameters for all of them; the response then carries the header too.
- * This class only moves bytes: the tensors are checked by the core like any others.
+ * This class only moves bytes: the JSON is read as any other ({@link JsonBodies#readObject},
+ * {@link JsonTensors}), and the tensors are checked by the core like any others.
  */
 final class BinaryTensorData {
   static final HeaderName HEADER_LENGTH = HeaderNames.create("Inference-Header-Content-Length");
-  private static final String SIZE = "binary_data_size";
+  static final String SIZE = "binary_data_size";
 
   private BinaryTensorData() {}
 
   /**
-   * A request body: the JSON object, and the binary data after it.
+   * A request body: the JSON object at its start, and the binary data after it.
    *
+   * @param body the whole body
+   * @param jsonLength how many of its bytes are the JSON object
    * @param binary the bytes after the JSON, consumed input by input; {@code null} for a plain JSON
    *     request (no {@code Inference-Header-Content-Length})
    */
-  record Request(JsonNode json, ByteBuffer binary) {
+  record Request(byte[] body, int jsonLength, ByteBuffer binary) {
+    /** Reads the JSON object as it streams by, each top-level field to {@code fields}. */
+    void readJson(JsonBodies.FieldReader fields) {
+      JsonBodies.readObject(body, jsonLength, fields);
+    }
+
     /** Refuses bytes that no input claimed. */
     void requireAllClaimed() {
       if (binary != null && binary.hasRemaining()) {
@@ -46,11 +51,12 @@ final class BinaryTensorData {
     }
   }
 
-  /** Reads the body as JSON, or as JSON and binary data when the extension's header says so. */
+  /** Reads the body: as JSON, or as JSON and binary data when the extension's header says so. */
   static Request read(Exchange exchange, JsonBodies bodies) {
     Optional<String> header = exchange.request().headers().first(HEADER_LENGTH);
     if (header.isEmpty()) {
-      return new Request(bodies.read(exchange), null);
+      byte[] json = bodies.json(exchange);
+      return new Request(json, json.length, null);
     }
     String value = header.get().trim();
     if (!value.matches("[0-9]{1,10}")) {
@@ -64,21 +70,20 @@ final class BinaryTensorData {
           + jsonLength + " bytes, but the body has " + body.length + " bytes");
     }
     int length = (int) jsonLength;
-    return new Request(JsonBodies.object(body, length), ByteBuffer.wrap(body, length, body.length - length).slice());
+    return new Request(body, length, ByteBuffer.wrap(body, length, body.length - length).slice());
   }
 
   /**
-   * {@code inputs[index]} of a request: its elements from the binary data when its parameters
-   * give {@code binary_data_size}, else from its JSON {@code data}.
+   * The input {@code where} whose parameters give {@code binary_data_size}: its elements, the next
+   * {@code size} bytes of {@code binary}.
+   *
+   * @param header the input's name, datatype and shape, checked
+   * @param hasData whether the input has a {@code data} field too
+   * @param binary the binary data left, or {@code null} for a plain JSON request
    */
-  static Tensor input(JsonNode node, int index, Request request) {
-    JsonNode size = node.path("parameters").path(SIZE);
-    if (size.isMissingNode()) {
-      return JsonTensors.input(node, index);
-    }
-    JsonTensors.Header header = JsonTensors.header(node, index);
-    String which = "input \"" + InferenceException.abbreviate(header.name()) + "\" (" + header.where() + ")";
-    if (request.binary() == null) {
+  static Tensor input(JsonTensors.Header header, String where, JsonNode size, boolean hasData, ByteBuffer binary) {
+    String which = "input \"" + InferenceException.abbreviate(header.name()) + "\" (" + where + ")";
+    if (binary == null) {
       throw InferenceException.invalidInput(which + " gives parameters." + SIZE + ", but the request is plain JSON: "
           + "binary data needs the Inference-Header-Content-Length header and the data after the JSON object");
     }
@@ -86,11 +91,10 @@ final class BinaryTensorData {
       throw InferenceException.invalidInput(which + ": parameters." + SIZE + " must be a number of bytes, got "
           + Instances.describe(size));
     }
-    if (node.has("data")) {
+    if (hasData) {
       throw InferenceException.invalidInput(which + " has both \"data\" and parameters." + SIZE
           + "; send its elements one way");
     }
-    ByteBuffer binary = request.binary();
     long bytes = size.longValue();
     if (bytes > binary.remaining()) {
       throw InferenceException.invalidInput(which + " has " + SIZE + " " + bytes + ", but only " + binary.remaining()
@@ -128,46 +132,26 @@ final class BinaryTensorData {
     return node.booleanValue();
   }
 
-  /** An output sent as binary data: its elements follow the JSON object. */
-  record BinaryOutput(String name, String datatype, long[] shape, Map<String, Long> parameters) {
-    static BinaryOutput of(Tensor tensor) {
-      return new BinaryOutput(tensor.name(), tensor.datatype().name(), tensor.shape(), Map.of(SIZE, tensor.rawSize()));
-    }
-  }
-
-  /** The inference response: like the JSON one, its outputs JSON tensors or {@link BinaryOutput}s. */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Response(String model_name, String model_version, String id, List<Object> outputs) {}
-
   /**
-   * Sends {@code response}; when some outputs are binary, their elements follow the JSON object,
-   * whose length {@code Inference-Header-Content-Length} gives.
+   * Sends the JSON {@code json} writes; when some outputs are binary, their elements follow it,
+   * and {@code Inference-Header-Content-Length} gives its length.
    *
-   * @param binary per output of the answer, whether it is sent as binary data
+   * @param answer the outputs, in the order {@code json} lists them
+   * @param binary per output, whether it is sent as binary data
    */
-  static void send(ServerResponse http, String modelName, String modelVersion, String id, List<Tensor> answer,
-      boolean[] binary) {
-    List<Object> outputs = new java.util.ArrayList<>(answer.size());
-    long rawBytes = 0;
-    for (int i = 0; i < answer.size(); i++) {
-      Tensor tensor = answer.get(i);
-      outputs.add(binary[i] ? BinaryOutput.of(tensor) : JsonTensors.output(tensor));
-      rawBytes += binary[i] ? tensor.rawSize() : 0;
-    }
-    Response response = new Response(modelName, modelVersion, id, outputs);
+  static void send(ServerResponse http, JsonBodies.Content json, List<Tensor> answer, boolean[] binary) {
     if (!anyOf(binary)) {
-      JsonBodies.send(http, Status.OK_200, response);
+      JsonBodies.send(http, Status.OK_200, json);
       return;
     }
-    byte[] json;
-    try {
-      json = JsonBodies.MAPPER.writeValueAsBytes(response);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write a response as JSON", e);
+    long rawBytes = 0;
+    for (int i = 0; i < answer.size(); i++) {
+      rawBytes += binary[i] ? answer.get(i).rawSize() : 0;
     }
-    byte[] body = new byte[Math.toIntExact(json.length + rawBytes)];
-    System.arraycopy(json, 0, body, 0, json.length);
-    ByteBuffer out = ByteBuffer.wrap(body, json.length, body.length - json.length);
+    byte[] header = JsonBodies.write(json);
+    byte[] body = new byte[Math.toIntExact(header.length + rawBytes)];
+    System.arraycopy(header, 0, body, 0, header.length);
+    ByteBuffer out = ByteBuffer.wrap(body, header.length, body.length - header.length);
     for (int i = 0; i < answer.size(); i++) {
       if (binary[i]) {
         answer.get(i).writeRaw(out);
@@ -176,7 +160,7 @@ final class BinaryTensorData {
     http.status(Status.OK_200);
     http.header(HeaderNames.CONTENT_TYPE, "application/octet-stream");
     http.header(HeaderNames.CACHE_CONTROL, "no-store");
-    http.header(HEADER_LENGTH, Integer.toString(json.length));
+    http.header(HEADER_LENGTH, Integer.toString(header.length));
     http.send(body);
   }
 

@@ -10,6 +10,7 @@ import io.helidon.http.Status;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerResponse;
 import io.mlapi.inference.InferenceService;
 import io.mlapi.inference.Snapshot;
 import io.mlapi.metrics.Metrics;
@@ -53,16 +54,18 @@ final class HttpApi {
   private final ServerConfig config;
   private final Metrics metrics;
   private final BooleanSupplier draining;
+  private final Warmup warmup;
   private final AccessLog accessLog;
   private final RequestIds requestIds;
   private final BufferBudget budget;
 
-  HttpApi(InferenceService core, ServerConfig config, Metrics metrics, BooleanSupplier draining, AccessLog accessLog,
-      RequestIds requestIds, BufferBudget budget) {
+  HttpApi(InferenceService core, ServerConfig config, Metrics metrics, BooleanSupplier draining, Warmup warmup,
+      AccessLog accessLog, RequestIds requestIds, BufferBudget budget) {
     this.core = core;
     this.config = config;
     this.metrics = metrics;
     this.draining = draining;
+    this.warmup = warmup;
     this.accessLog = accessLog;
     this.requestIds = requestIds;
     this.budget = budget;
@@ -120,10 +123,13 @@ final class HttpApi {
     return routes.stream().map(Registered::endpoint).toList();
   }
 
-  /** 503 unless ready to take traffic (the models loaded, and not shutting down), with the reason. */
+  /** 503 unless ready to take traffic (the models loaded and warmed up, and not shutting down), with the reason. */
   void requireReady() {
     if (draining.getAsBoolean()) {
       throw InferenceException.unavailable("not ready: the server is shutting down");
+    }
+    if (warmup.warming()) {
+      throw InferenceException.unavailable("not ready: warming up the request path");
     }
     Snapshot snapshot = core.snapshot();
     if (!snapshot.ready()) {
@@ -199,35 +205,23 @@ final class HttpApi {
     long timeoutNanos = config.requestTimeout().toNanos();
     return (req, res) -> {
       long start = System.nanoTime();
-      metrics.requestStarted();
       Exchange exchange = new Exchange(req, req.prologue().method().equals(Method.HEAD) ? new HeadResponse(res) : res,
           start, timeoutNanos, requestIds.of(req));
+      if (warmup.isOwn(req)) {
+        try {
+          metrics.uncounted(() -> respond(route, exchange)); // the server's own traffic: no client's
+        } finally {
+          budget.release(exchange.heldBytes());
+        }
+        return;
+      }
+      metrics.requestStarted();
       int status = 500;
       try {
-        res.header(RequestIds.HEADER, exchange.requestId());
-        accessLog.begin(exchange);
-        if (draining.getAsBoolean()) {
-          res.header(HeaderValues.CONNECTION_CLOSE); // so clients reconnect, to a replica that is staying
-        }
-        route.handle(exchange);
-        status = res.status().code();
-      } catch (InferenceException e) {
-        status = fail(exchange, status(e.kind()), e.getMessage());
-      } catch (HttpException e) {
-        status = fail(exchange, e.status(), e.getMessage());
+        status = respond(route, exchange);
       } catch (ConnectionGone e) {
         status = e.status();
         throw e;
-      } catch (RuntimeException | StackOverflowError e) {
-        if (connectionBroke(e)) {
-          status = ConnectionGone.CLIENT_CLOSED;
-          LOG.fine(() -> "request " + exchange.requestId() + ": the client left before its answer: " + e);
-          throw new ConnectionGone(status, "the client closed the connection before its answer");
-        }
-        LOG.log(Level.SEVERE, "unexpected failure in " + req.prologue().method().text() + " " + req.path().path()
-            + " (request " + exchange.requestId() + ")", e);
-        status = fail(exchange, 500, "internal error: " + e.getClass().getSimpleName() + "; request id "
-            + exchange.requestId());
       } finally {
         budget.release(exchange.heldBytes());
         long nanos = System.nanoTime() - start;
@@ -235,6 +229,40 @@ final class HttpApi {
         accessLog.write(exchange, endpoint, status, nanos);
       }
     };
+  }
+
+  /**
+   * Runs {@code route}, answering its refusals and failures with {@code {"error": ...}}.
+   *
+   * @return the status the client got
+   * @throws ConnectionGone when the client left before its answer (counted as 499)
+   */
+  private int respond(Route route, Exchange exchange) {
+    ServerResponse res = exchange.response();
+    try {
+      res.header(RequestIds.HEADER, exchange.requestId());
+      accessLog.begin(exchange);
+      if (draining.getAsBoolean()) {
+        res.header(HeaderValues.CONNECTION_CLOSE); // so clients reconnect, to a replica that is staying
+      }
+      route.handle(exchange);
+      return res.status().code();
+    } catch (InferenceException e) {
+      return fail(exchange, status(e.kind()), e.getMessage());
+    } catch (HttpException e) {
+      return fail(exchange, e.status(), e.getMessage());
+    } catch (ConnectionGone e) {
+      throw e;
+    } catch (RuntimeException | StackOverflowError e) {
+      if (connectionBroke(e)) {
+        LOG.fine(() -> "request " + exchange.requestId() + ": the client left before its answer: " + e);
+        throw new ConnectionGone(ConnectionGone.CLIENT_CLOSED, "the client closed the connection before its answer");
+      }
+      LOG.log(Level.SEVERE, "unexpected failure in " + exchange.request().prologue().method().text() + " "
+          + exchange.request().path().path() + " (request " + exchange.requestId() + ")", e);
+      return fail(exchange, 500, "internal error: " + e.getClass().getSimpleName() + "; request id "
+          + exchange.requestId());
+    }
   }
 
   /** Whether {@code e} comes from the client's connection breaking (a read or write on a closed socket). */

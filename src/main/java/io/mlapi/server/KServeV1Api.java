@@ -1,6 +1,6 @@
 package io.mlapi.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.helidon.http.Status;
 import io.mlapi.inference.InferenceService;
 import io.mlapi.inference.Snapshot;
@@ -19,6 +19,8 @@ import java.util.Map;
  * {@code /predict} answers with labels.
  */
 final class KServeV1Api {
+  private static final SerializedString PREDICTIONS = new SerializedString("predictions");
+
   private final InferenceService core;
   private final JsonBodies bodies;
 
@@ -46,10 +48,15 @@ final class KServeV1Api {
     String target = exchange.param("name");
     Model model = core.snapshot().model(target.substring(0, target.indexOf(':')), null);
     exchange.answeredBy(model);
-    JsonNode body = bodies.read(exchange);
-    RowPrediction prediction = core.predictRows(model, Instances.parse(body, model, core), false, true);
-    JsonBodies.send(exchange.response(), Status.OK_200,
-        Map.of("predictions", JsonTensors.data(prediction.predictions())));
+    Instances instances = new Instances();
+    bodies.readObject(exchange, instances);
+    RowPrediction prediction = core.predictRows(model, instances.rows(model, core), false, true);
+    JsonBodies.send(exchange.response(), Status.OK_200, json -> {
+      json.writeStartObject();
+      json.writeFieldName(PREDICTIONS);
+      JsonTensors.writeData(json, prediction.predictions());
+      json.writeEndObject();
+    });
   }
 
   /**

@@ -15,7 +15,9 @@ import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
@@ -28,19 +30,23 @@ public final class MlapiServer implements AutoCloseable {
   private final ServerConfig config;
   private final AtomicBoolean draining;
   private final ConnectionGuard guard;
+  private final InferenceService core;
+  private final Warmup warmup;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
   private MlapiServer(WebServer server, HttpApi api, ServerConfig config, AtomicBoolean draining,
-      ConnectionGuard guard) {
+      ConnectionGuard guard, InferenceService core, Warmup warmup) {
     this.server = server;
     this.api = api;
     this.config = config;
     this.draining = draining;
     this.guard = guard;
+    this.core = core;
+    this.warmup = warmup;
   }
 
   /**
-   * Binds and starts serving; the port is known when this returns.
+   * Binds and starts serving, without a warm-up; the port is known when this returns.
    *
    * @param out where the access log goes, when {@code config} turns it on
    * @param clock stamps the access log
@@ -49,12 +55,24 @@ public final class MlapiServer implements AutoCloseable {
    */
   public static MlapiServer start(ServerConfig config, InferenceService core, Metrics metrics, PrintWriter out,
       Clock clock) {
+    return start(config, core, metrics, out, clock, Duration.ZERO);
+  }
+
+  /**
+   * Binds and starts serving; readiness waits for {@link #warmUp} unless {@code warmup} is zero.
+   *
+   * @param warmup how long {@link #warmUp} sends the models' sample rows through the handlers
+   * @throws ListenException when the port cannot be had
+   */
+  public static MlapiServer start(ServerConfig config, InferenceService core, Metrics metrics, PrintWriter out,
+      Clock clock, Duration warmup) {
     AtomicBoolean draining = new AtomicBoolean();
     ConnectionLimits limits = config.connections();
     BufferBudget budget = new BufferBudget(limits.maxBufferedBytes());
     ConnectionGuard guard = new ConnectionGuard(config, budget, metrics::refused);
+    Warmup warming = new Warmup(warmup);
     try {
-      HttpApi api = new HttpApi(core, config, metrics, draining::get,
+      HttpApi api = new HttpApi(core, config, metrics, draining::get, warming,
           new AccessLog(config.accessLog() ? out : null, clock), new RequestIds(clock.millis() ^ System.nanoTime()),
           budget);
       WebServer server = WebServer.builder()
@@ -89,7 +107,7 @@ public final class MlapiServer implements AutoCloseable {
           + limits.idleTimeout().toMillis() + " ms");
       announceAdmin(config, server.port());
       metrics.watchConnections(guard::openConnections, budget::used, budget.limit());
-      return new MlapiServer(server, api, config, draining, guard);
+      return new MlapiServer(server, api, config, draining, guard, core, warming);
     } catch (RuntimeException | Error e) {
       guard.close(); // its timer thread must not outlive a server that did not start
       throw e;
@@ -111,6 +129,28 @@ public final class MlapiServer implements AutoCloseable {
   /** Helidon checks idle connections every this often: four times per idle timeout, between 1 s and 1 min. */
   static Duration idleCheckPeriod(Duration idleTimeout) {
     return Duration.ofMillis(Math.clamp(idleTimeout.toMillis() / 4, 1000, 60_000));
+  }
+
+  /**
+   * Warms the request path with the loaded models' sample rows ({@link Warmup}), then lets
+   * readiness turn 200; at once when the server was started without a warm-up.
+   *
+   * @return what was sent, for the log: a line of text, or empty when there was no warm-up
+   */
+  public Optional<String> warmUp() {
+    if (!warmup.warming()) {
+      return Optional.empty();
+    }
+    Warmup.Result result = warmup.run(config.host(), server.port(), core.snapshot(), draining::get);
+    String what = result.requests() == 0 ? "no warm-up" : String.format(Locale.ROOT,
+        "warmed up in %d ms: %d requests with the sample rows of %s", result.took().toMillis(), result.requests(),
+        String.join(", ", result.models()));
+    return Optional.of(what + result.problem().map(problem -> " (stopped early: " + problem + ")").orElse(""));
+  }
+
+  /** Whether readiness still waits for {@link #warmUp}: another protocol's readiness (gRPC) waits with it. */
+  public boolean warming() {
+    return warmup.warming();
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.mlapi.server;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.Status;
 import io.mlapi.inference.InferenceService;
@@ -12,7 +13,6 @@ import io.mlapi.model.RowSignature;
 import io.mlapi.model.Tensor;
 import io.mlapi.model.TensorSpec;
 import io.mlapi.repository.ModelStatus;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -23,6 +23,11 @@ import java.util.Map;
  * runs them, and its tensors go back the way the request asked.
  */
 final class OpenInferenceApi {
+  private static final SerializedString MODEL_NAME = new SerializedString("model_name");
+  private static final SerializedString MODEL_VERSION = new SerializedString("model_version");
+  private static final SerializedString ID = new SerializedString("id");
+  private static final SerializedString OUTPUTS = new SerializedString("outputs");
+
   private final InferenceService core;
   private final JsonBodies bodies;
   private final Runnable requireReady;
@@ -76,19 +81,23 @@ final class OpenInferenceApi {
     Model model = core.snapshot().model(exchange.param("name"), version(exchange));
     exchange.answeredBy(model);
     BinaryTensorData.Request request = BinaryTensorData.read(exchange, bodies);
-    JsonNode body = request.json();
-    JsonNode id = body.path("id");
-    if (!id.isMissingNode() && !id.isTextual()) {
-      throw InferenceException.invalidInput("\"id\" must be a string, got " + Instances.describe(id));
+    JsonTensors.Inputs inputs = new JsonTensors.Inputs(request.binary(), core::checkParameter);
+    JsonBodies.TreeField idField = new JsonBodies.TreeField("id");
+    JsonBodies.TreeField parametersField = new JsonBodies.TreeField("parameters");
+    JsonBodies.TreeField outputsField = new JsonBodies.TreeField("outputs");
+    request.readJson(field -> inputs.read(field) || idField.read(field) || parametersField.read(field)
+        || outputsField.read(field));
+    JsonNode idNode = idField.value();
+    if (!idNode.isMissingNode() && !idNode.isTextual()) {
+      throw InferenceException.invalidInput("\"id\" must be a string, got " + Instances.describe(idNode));
     }
-    JsonNode parameters = body.path("parameters");
+    JsonNode parameters = parametersField.value();
     if (!parameters.isMissingNode() && !parameters.isObject() && !parameters.isNull()) {
       throw InferenceException.invalidInput("\"parameters\" must be an object, got " + Instances.describe(parameters));
     }
-    JsonNode requested = body.path("outputs");
+    JsonNode requested = outputsField.value();
     List<String> outputs = JsonTensors.outputNames(requested);
-    JsonNode inputs = body.path("inputs");
-    if (!inputs.isArray() || inputs.isEmpty()) {
+    if (!inputs.nonEmpty()) {
       throw InferenceException.invalidInput("the body needs \"inputs\": a non-empty list of tensors {\"name\", "
           + "\"shape\", \"datatype\", \"data\"}; model " + model.name() + " takes " + describe(model.inputs()));
     }
@@ -96,16 +105,27 @@ final class OpenInferenceApi {
     for (int i = 0; i < requested.size(); i++) {
       checkParameters("outputs[" + i + "].parameters", requested.get(i).path("parameters"));
     }
-    List<Tensor> tensors = new ArrayList<>(inputs.size());
-    for (int i = 0; i < inputs.size(); i++) {
-      checkParameters("inputs[" + i + "].parameters", inputs.get(i).path("parameters"));
-      tensors.add(BinaryTensorData.input(inputs.get(i), i, request));
-    }
+    List<Tensor> tensors = inputs.tensors(); // each input's own parameters are checked as it is read
     request.requireAllClaimed();
     List<Tensor> answer = core.infer(model, tensors, outputs);
-    BinaryTensorData.send(exchange.response(), model.name(), Integer.toString(model.version()),
-        id.isTextual() ? id.textValue() : exchange.requestId(), answer,
-        BinaryTensorData.binaryOutputs(parameters, requested, answer.size()));
+    boolean[] binary = BinaryTensorData.binaryOutputs(parameters, requested, answer.size());
+    String id = idNode.isTextual() ? idNode.textValue() : exchange.requestId();
+    BinaryTensorData.send(exchange.response(), json -> {
+      json.writeStartObject();
+      json.writeFieldName(MODEL_NAME);
+      json.writeString(model.name());
+      json.writeFieldName(MODEL_VERSION);
+      json.writeString(Integer.toString(model.version()));
+      json.writeFieldName(ID);
+      json.writeString(id);
+      json.writeFieldName(OUTPUTS);
+      json.writeStartArray();
+      for (int i = 0; i < answer.size(); i++) {
+        JsonTensors.write(json, answer.get(i), binary[i]);
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+    }, answer, binary);
   }
 
   /** Lets the core refuse parameters that ask for what mlapi does not do. */
@@ -151,5 +171,4 @@ final class OpenInferenceApi {
 
   record ModelMetadata(String name, List<String> versions, String platform, List<TensorMetadata> inputs,
       List<TensorMetadata> outputs, MlapiMetadata mlapi) {}
-
 }

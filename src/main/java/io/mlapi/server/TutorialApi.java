@@ -1,6 +1,7 @@
 package io.mlapi.server;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.Status;
 import io.mlapi.inference.InferenceService;
@@ -8,13 +9,17 @@ import io.mlapi.model.InferenceException;
 import io.mlapi.model.Model;
 import io.mlapi.model.RowPrediction;
 import io.mlapi.model.Tensor;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
 /** The tutorial's API, grown up: {@code /score} as it was, and {@code /predict} for new rows, on the default model. */
 final class TutorialApi {
+  private static final SerializedString PREDICTIONS = new SerializedString("predictions");
+  private static final SerializedString PROBABILITIES = new SerializedString("probabilities");
+  private static final SerializedString MODEL = new SerializedString("model");
+  private static final SerializedString VERSION = new SerializedString("version");
+
   private final InferenceService core;
   private final JsonBodies bodies;
 
@@ -33,35 +38,45 @@ final class TutorialApi {
   }
 
   void predict(Exchange exchange) {
-    JsonNode body = bodies.read(exchange);
+    Instances instances = new Instances();
+    JsonBodies.TreeField flag = new JsonBodies.TreeField("probabilities");
+    bodies.readObject(exchange, field -> instances.read(field) || flag.read(field));
     Model model = core.snapshot().defaultModel();
     exchange.answeredBy(model);
-    JsonNode probabilitiesFlag = body.path("probabilities");
+    JsonNode probabilitiesFlag = flag.value();
     if (!probabilitiesFlag.isMissingNode() && !probabilitiesFlag.isBoolean()) {
       throw InferenceException.invalidInput("\"probabilities\" must be true or false, got "
           + Instances.describe(probabilitiesFlag));
     }
     boolean probabilities = probabilitiesFlag.asBoolean(false);
-    RowPrediction prediction = core.predictRows(model, Instances.parse(body, model, core), probabilities, false);
-    List<Map<String, Double>> perClass = null;
-    if (probabilities) {
-      Tensor p = prediction.probabilities();
-      List<String> classes = prediction.classes();
-      int rows = (int) p.dimension(0);
-      perClass = new ArrayList<>(rows);
-      for (int r = 0; r < rows; r++) {
-        Map<String, Double> byClass = new LinkedHashMap<>();
-        for (int c = 0; c < classes.size(); c++) {
-          byClass.put(classes.get(c), p.number(r * classes.size() + c));
-        }
-        perClass.add(byClass);
+    RowPrediction prediction = core.predictRows(model, instances.rows(model, core), probabilities, false);
+    JsonBodies.send(exchange.response(), Status.OK_200, json -> {
+      json.writeStartObject();
+      json.writeFieldName(PREDICTIONS);
+      JsonTensors.writeData(json, prediction.predictions());
+      if (probabilities) {
+        json.writeFieldName(PROBABILITIES);
+        writeByClass(json, prediction.probabilities(), prediction.classes());
       }
-    }
-    JsonBodies.send(exchange.response(), Status.OK_200, new PredictResponse(
-        JsonTensors.data(prediction.predictions()), perClass, model.name(), Integer.toString(model.version())));
+      json.writeFieldName(MODEL);
+      json.writeString(model.name());
+      json.writeFieldName(VERSION);
+      json.writeString(Integer.toString(model.version()));
+      json.writeEndObject();
+    });
   }
 
-  /** @param predictions per row a label (a number for a regressor) */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  record PredictResponse(Object predictions, List<Map<String, Double>> probabilities, String model, String version) {}
+  /** Per row an object of class label to probability, in the classes' order. */
+  private static void writeByClass(JsonGenerator json, Tensor probabilities, List<String> classes) throws IOException {
+    int rows = (int) probabilities.dimension(0);
+    json.writeStartArray();
+    for (int r = 0; r < rows; r++) {
+      json.writeStartObject();
+      for (int c = 0; c < classes.size(); c++) {
+        json.writeNumberField(classes.get(c), probabilities.number(r * classes.size() + c));
+      }
+      json.writeEndObject();
+    }
+    json.writeEndArray();
+  }
 }

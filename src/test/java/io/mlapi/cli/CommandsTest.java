@@ -78,6 +78,13 @@ class CommandsTest {
   }
 
   @Test
+  void serve_exitAfterWarmupWithoutAWarmup_exits2() {
+    assertThat(run("serve", "--exit-after-warmup", "--warmup", "0")).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(err.toString().strip())
+        .isEqualTo("mlapi serve: --exit-after-warmup needs a warm-up: give --warmup a duration above 0");
+  }
+
+  @Test
   void serve_unreadableDuration_isAUsageError() {
     assertThat(run("serve", "--poll-interval", "soon")).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(err.toString()).contains("'soon' is not a duration: use e.g. 500ms, 5s, 2m");

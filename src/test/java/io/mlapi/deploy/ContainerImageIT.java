@@ -18,12 +18,21 @@ import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
 import io.mlapi.data.DatasetReader;
 import io.mlapi.data.Split;
+import io.mlapi.grpc.v2.GRPCInferenceServiceGrpc;
+import io.mlapi.grpc.v2.ModelInferRequest;
+import io.mlapi.grpc.v2.ModelInferResponse;
 import io.mlapi.model.MlapiVersion;
 import io.mlapi.model.TrainedModel;
 import io.mlapi.model.ModelTrainer;
 import io.mlapi.model.ModelWriter;
+import io.mlapi.onnx.OnnxFixtures;
 import io.mlapi.svm.Kernel;
 import io.mlapi.svm.SvcParameters;
 import java.io.IOException;
@@ -42,6 +51,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -99,13 +109,16 @@ class ContainerImageIT {
 
     start = System.nanoTime();
     Path archive = WORK.resolve("mlapi-it.tar");
-    // The image profile's own configuration: its labels (initialize) and Jib, on the base made here.
+    // The image profile's own steps after `package` (which the build has run, and with it ONNX
+    // Runtime's jar repacked for the image): its labels (initialize), the image's model, the class
+    // path and the AOT cache's training run in the base, and Jib.
     Command.of(PROJECT.resolve("mvnw").toString(), "-B", "-q", "-Pimage", "initialize",
-            "exec:exec@image-model", "resources:copy-resources@image-model", "jib:buildTar",
+            "exec:exec@image-model", "resources:copy-resources@image-model",
+            "dependency:build-classpath@image-classpath", "exec:exec@image-aot", "jib:buildTar",
             "-Dimage.base=tar://" + baseArchive, "-Dimage.name=mlapi-it:" + tag,
             "-Djib.outputPaths.tar=" + archive)
         .withTimeout(Duration.ofMinutes(10)).run().orFail();
-    report("Jib image build", start);
+    report("image build (AOT cache training run and Jib)", start);
 
     start = System.nanoTime();
     podman.run("load", "-q", "-i", archive.toString());
@@ -166,6 +179,24 @@ class ContainerImageIT {
   }
 
   @Test
+  void theImageRunsOnJava25WithTheAotCacheMadeForIt() throws IOException {
+    JsonNode entrypoint = JSON.readTree(podman.run("image", "inspect", image)).get(0).path("Config").path("Entrypoint");
+    List<String> command = new ArrayList<>();
+    entrypoint.forEach(part -> command.add(part.asText()));
+    assertThat(command).as("the image's entrypoint").contains("-XX:AOTCache=/app/mlapi.aot");
+    // With -XX:AOTMode=on the JVM refuses to start unless it takes the cache: made for another
+    // runtime, other jars or another class path, it would be ignored silently otherwise.
+    List<String> run = new ArrayList<>(List.of("run", "--rm", "--read-only", "--entrypoint", command.get(0), image,
+        "-XX:AOTMode=on"));
+    run.addAll(command.subList(1, command.size()));
+    run.add("--version");
+    Command.Result version = podman.command(run.toArray(String[]::new)).run();
+    assertThat(version.exitCode()).as("java with the cache required: %s%s", version.stdout(), version.stderr())
+        .isZero();
+    assertThat(version.stdout()).contains("Java 25");
+  }
+
+  @Test
   void servesTheBakedModelWithAReadOnlyRootAndStopsCleanlyOnSigterm() {
     long grace = baseDeployment().getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
     String name = "mlapi-it-run-" + tag;
@@ -179,6 +210,8 @@ class ContainerImageIT {
     int port = publishedPort(name, 5000);
     awaitReady(port, name);
     report("container start until /readyz answers 200", start);
+    System.out.printf("ContainerImageIT: the server says: %s%n", logs(name).lines()
+        .filter(line -> line.startsWith("ready ") || line.startsWith("warmed up ")).toList());
 
     assertThat(get(port, "/score")).isEqualTo("{\"score\":" + TUTORIAL_SCORE + "}");
     assertThat(post(port, "/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [2, 4], "
@@ -212,6 +245,45 @@ class ContainerImageIT {
     int port = publishedPort(name, 5000);
     awaitReady(port, name);
     assertThat(get(port, "/score")).isEqualTo("{\"score\":" + linear.accuracy() + "}");
+  }
+
+  /**
+   * What the image's cut-down runtime (scripts/image-base's modules) and its repacked ONNX Runtime
+   * jar must carry: an ONNX model served over REST, and the gRPC server (Netty, protobuf) answering
+   * health and inference, with the AOT cache in use and no warning about native access.
+   */
+  @Test
+  void anOnnxModelOverRestAndGrpc_onTheImagesRuntime(@TempDir Path temp) throws IOException {
+    Path repository = Files.createDirectories(temp.resolve("repository"));
+    OnnxFixtures.publish(repository, "clf", 1, "classifier_svm");
+    makeReadable(repository);
+    String name = "mlapi-it-onnx-" + tag;
+    podman.run("run", "-d", "--name", name, "--read-only", "--tmpfs", "/tmp",
+        "-v", repository + ":/repository:ro", "-p", "127.0.0.1::5000", "-p", "127.0.0.1::8081", image,
+        "serve", "--repository", "/repository");
+    cleanups.add(List.of("rm", "-f", "-t", "0", name));
+    int port = publishedPort(name, 5000);
+    awaitReady(port, name);
+
+    assertThat(post(port, "/v2/models/clf/infer", "{\"inputs\": [{\"name\": \"float_input\", \"shape\": [1, 4], "
+        + "\"datatype\": \"FP32\", \"data\": [5.1, 3.5, 1.4, 0.2]}], \"outputs\": [{\"name\": \"output_label\"}]}"))
+        .contains("\"data\":[\"setosa\"]");
+    ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", publishedPort(name, 8081)).usePlaintext()
+        .build();
+    try {
+      assertThat(HealthGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+          .check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(ServingStatus.SERVING);
+      ModelInferRequest.Builder request = ModelInferRequest.newBuilder().setModelName("clf");
+      request.addInputsBuilder().setName("float_input").setDatatype("FP32").addShape(1).addShape(4)
+          .getContentsBuilder().addAllFp32Contents(List.of(5.1f, 3.5f, 1.4f, 0.2f));
+      request.addOutputsBuilder().setName("output_label");
+      ModelInferResponse answer = GRPCInferenceServiceGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(30, TimeUnit.SECONDS).modelInfer(request.build());
+      assertThat(answer.getOutputs(0).getContents().getBytesContents(0).toStringUtf8()).isEqualTo("setosa");
+    } finally {
+      channel.shutdownNow();
+    }
+    assertThat(logs(name)).as("the server's log").doesNotContain("WARNING", "Exception");
   }
 
   @Test

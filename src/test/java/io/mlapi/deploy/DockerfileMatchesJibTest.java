@@ -68,6 +68,18 @@ class DockerfileMatchesJibTest {
   }
 
   @Test
+  void layoutIsJibsPackagedOne_withTheAotCacheMadeOnTheBaseImage() {
+    assertThat(text(child(jib, "containerizingMode"))).isEqualTo("packaged");
+    String dockerfile = String.join("\n", DockerfileMatchesJibTest.dockerfile);
+    assertThat(dockerfile).as("the Dockerfile's layout")
+        .contains("cp target/mlapi.jar /out/app/classpath/", "/app/classpath/*:$(tr ':' '\\n' < target/classpath.txt",
+            "touch -h -d @1");
+    assertThat(dockerfile).as("the AOT cache: trained on the base, copied into the image")
+        .contains("FROM ${BASE_IMAGE} AS aot", "-XX:AOTCacheOutput=/app/mlapi.aot", "--exit-after-warmup",
+            "COPY --from=aot /app/mlapi.aot /app/mlapi.aot");
+  }
+
+  @Test
   void userPortAndModelDirectoryAreJibs() {
     Element container = child(jib, "container");
     String user = text(child(container, "user")).replace("${image.user}", property("image.user"));
@@ -132,10 +144,27 @@ class DockerfileMatchesJibTest {
 
     String build = String.join("\n", dockerfile);
     assertThat(build).contains("cp -r target/image-root/. /out/", "rm /out/app/libs/onnxruntime-[0-9]*.jar",
-        "printf '%s' \"/app/libs/$onnxruntime:/app/resources:/app/classes:",
+        "printf '%s' \"/app/libs/$onnxruntime:/app/classpath/*:",
         "COPY scripts/java-home.sh scripts/OnnxRuntimeForImage.java scripts/");
     assertThat(Files.readAllLines(Path.of(".dockerignore"))).as("the build context the Dockerfile copies from")
         .contains("!scripts/OnnxRuntimeForImage.java");
+
+    // The AOT cache's training run (scripts/image-aot) lays the application out as Jib does: it is
+    // told Jib's extraClasspath and the jar the layer filter leaves out.
+    List<String> aotArguments = new ArrayList<>();
+    for (Element profile : children(child(pom.getDocumentElement(), "profiles"))) {
+      for (Element plugin : children(child(child(profile, "build"), "plugins"))) {
+        if (text(child(plugin, "artifactId")).equals("exec-maven-plugin")) {
+          for (Element execution : children(child(plugin, "executions"))) {
+            if (text(child(execution, "id")).equals("image-aot")) {
+              children(child(child(execution, "configuration"), "arguments")).forEach(a -> aotArguments.add(text(a)));
+            }
+          }
+        }
+      }
+    }
+    String leftOut = text(child(child(filter, "filter"), "glob"));
+    assertThat(aotArguments).as("scripts/image-aot's arguments: ..., EXTRA, LEFT_OUT").endsWith(repacked, leftOut);
   }
 
   // ---- the Dockerfile's instructions (of the last stage, the image) ----

@@ -53,6 +53,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -579,6 +580,31 @@ class GrpcServerTest {
         empty.poll();
 
         assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(ServingStatus.SERVING);
+      } finally {
+        other.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void health_notServingWhileTheHttpServerWarmsUp() {
+    AtomicBoolean warming = new AtomicBoolean(true);
+    try (GrpcServer starting = GrpcServer.start("127.0.0.1", 0, MAX_BYTES, new InferenceService(repository, metrics,
+        100), metrics, Duration.ofMillis(20), warming::get)) {
+      ManagedChannel other = ManagedChannelBuilder.forAddress("127.0.0.1", starting.port()).usePlaintext().build();
+      try {
+        HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(other);
+        GRPCInferenceServiceBlockingStub calls = GRPCInferenceServiceGrpc.newBlockingStub(other);
+        assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus())
+            .isEqualTo(ServingStatus.NOT_SERVING);
+        assertThat(calls.serverReady(ServerReadyRequest.getDefaultInstance()).getReady()).isFalse();
+        assertThat(predictions(calls.modelInfer(infer("iris").addInputs(fp32("input-0", 2, TWO_ROWS)).build()), 0))
+            .as("served while warming, as HTTP requests are").containsExactly(1L, 1L);
+
+        warming.set(false);
+
+        assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(ServingStatus.SERVING);
+        assertThat(calls.serverReady(ServerReadyRequest.getDefaultInstance()).getReady()).isTrue();
       } finally {
         other.shutdownNow();
       }

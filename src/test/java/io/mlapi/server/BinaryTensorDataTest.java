@@ -104,6 +104,17 @@ class BinaryTensorDataTest {
   }
 
   @Test
+  void aBodyGivingInputsTwice_isRefusedAsDuplicateKeys_notReadTheLastOneWins() {
+    Http.BinaryResponse answer = post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [2, 4], "
+        + "\"datatype\": \"FP32\", \"parameters\": {\"binary_data_size\": 32}}], \"outputs\": [{\"name\": \"label\"}], "
+        + "\"inputs\": [{\"parameters\": {\"binary_data_size\": 32}, \"shape\": [2, 4], \"datatype\": \"FP32\", "
+        + "\"name\": \"x\"}]}", fp32(TWO_ROWS));
+
+    assertThat(answer.status()).as(answer.json().toString()).isEqualTo(400);
+    assertThat(answer.json().path("error").asText()).startsWith("malformed JSON").contains("Duplicate field 'inputs'");
+  }
+
+  @Test
   void int8AndFp16_inBinaryForm() {
     ByteBuffer int8 = ByteBuffer.wrap(new byte[] {7, 3, 5, 1});
     Http.BinaryResponse bytes = post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [1, 4], "

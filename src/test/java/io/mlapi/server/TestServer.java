@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
@@ -30,10 +31,19 @@ final class TestServer implements AutoCloseable {
   }
 
   TestServer(Path root, ServerConfig config, String defaultModel, boolean poll) {
-    this(root, config, defaultModel, poll, ModelLoader.trained());
+    this(root, config, defaultModel, poll, ModelLoader.trained(), Duration.ZERO);
   }
 
   TestServer(Path root, ServerConfig config, String defaultModel, boolean poll, ModelLoader loader) {
+    this(root, config, defaultModel, poll, loader, Duration.ZERO);
+  }
+
+  /** @param warmup readiness waits for {@link MlapiServer#warmUp}, which warms up for this long */
+  TestServer(Path root, ServerConfig config, String defaultModel, boolean poll, Duration warmup) {
+    this(root, config, defaultModel, poll, ModelLoader.trained(), warmup);
+  }
+
+  TestServer(Path root, ServerConfig config, String defaultModel, boolean poll, ModelLoader loader, Duration warmup) {
     repository = new ModelRepository(new RepositoryDirectory(root), loader, VersionPolicies.latest(), metrics, defaultModel);
     metrics.watch(repository::state);
     if (poll) {
@@ -43,7 +53,7 @@ final class TestServer implements AutoCloseable {
         config.requestTimeout(), config.drainDelay(), config.gracePeriod(), config.adminToken(), config.accessLog(),
         config.connections(), config.openAdmin());
     server = MlapiServer.start(onFreePort, new InferenceService(repository, metrics, config.maxRows()), metrics,
-        new PrintWriter(accessLog, true), CLOCK);
+        new PrintWriter(accessLog, true), CLOCK, warmup);
     http = new Http(server.port());
   }
 
