@@ -9,27 +9,29 @@ import java.util.Locale;
 
 /**
  * Which models {@code GET /v2/models} lists: those whose name contains {@code name} (any case), or
- * that are ready (or not), after the name {@code after}, at most {@code limit}. Without any, every
- * model, as before there were pages.
+ * that are ready (or not), from a name on, at most {@code limit}. Without any, every model, as
+ * before there were pages.
  *
  * @param name text the names must contain, ignoring case; empty for any name
  * @param ready {@code true} or {@code false} for models that are (not) ready; {@code null} for both
- * @param after only names after this one, in the list's order (names sorted as strings): the
- *     {@code next} of the page before; {@code null} from the start
+ * @param start only names from this one on, in the list's order (names sorted as strings);
+ *     {@code null} from the first
+ * @param inclusive whether {@code start} itself is listed ({@code from}) or not ({@code after}, the
+ *     {@code next} of the page before)
  * @param limit the most models listed; {@link Integer#MAX_VALUE} for all
  */
-record ModelQuery(String name, Boolean ready, String after, int limit) {
+record ModelQuery(String name, Boolean ready, String start, boolean inclusive, int limit) {
   /** The most models one page may list. */
   static final int MAX_LIMIT = 1000;
 
-  static final ModelQuery ALL = new ModelQuery("", null, null, Integer.MAX_VALUE);
+  static final ModelQuery ALL = new ModelQuery("", null, null, false, Integer.MAX_VALUE);
 
   ModelQuery {
     name = name.toLowerCase(Locale.ROOT);
   }
 
   /**
-   * Reads {@code ?name=&ready=&after=&limit=}; other parameters are not looked at.
+   * Reads {@code ?name=&ready=&after=&from=&limit=}; other parameters are not looked at.
    *
    * @throws HttpException 400 naming the parameter and what it takes
    */
@@ -37,6 +39,11 @@ record ModelQuery(String name, Boolean ready, String after, int limit) {
     String name = single(query, "name");
     String ready = single(query, "ready");
     String limit = single(query, "limit");
+    String after = single(query, "after");
+    String from = single(query, "from");
+    if (after != null && from != null) {
+      throw new HttpException(400, "give after or from, not both");
+    }
     if (ready != null && !ready.equals("true") && !ready.equals("false")) {
       throw new HttpException(400, "ready must be true or false, got \"" + quote(ready) + "\"");
     }
@@ -53,7 +60,7 @@ record ModelQuery(String name, Boolean ready, String after, int limit) {
       }
     }
     return new ModelQuery(name == null ? "" : name, ready == null ? null : Boolean.valueOf(ready),
-        single(query, "after"), pageSize);
+        from != null ? from : after, from != null, pageSize);
   }
 
   /** The page of {@code models} (sorted by name) this query asks for. */
@@ -66,7 +73,7 @@ record ModelQuery(String name, Boolean ready, String after, int limit) {
         continue;
       }
       total++;
-      if (after != null && model.name().compareTo(after) <= 0) {
+      if (start != null && model.name().compareTo(start) < (inclusive ? 0 : 1)) {
         continue;
       }
       if (page.size() < limit) {
