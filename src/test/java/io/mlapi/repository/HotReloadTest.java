@@ -43,7 +43,7 @@ class HotReloadTest {
   private ModelRepository repository;
 
   /** A repository of iris/1 and wine/1, polled once as the server does at start. */
-  private HotReload reload(DirectoryWatch directoryWatch) {
+  private void pollOnce() {
     publish(root, "iris", 1, false);
     publish(root, "wine", 1, false);
     source = new RecordingSource(new RepositoryDirectory(root));
@@ -51,7 +51,21 @@ class HotReloadTest {
         null);
     repository.poll();
     scans.clear();
+  }
+
+  /** Hot reload of {@link #pollOnce}'s repository, in fake time. */
+  private HotReload reload(DirectoryWatch directoryWatch) {
+    pollOnce();
     return new HotReload(repository, source, POLL, directoryWatch, () -> now, nanos -> now += nanos);
+  }
+
+  /** Hot reload with the fake watch, past its registration and its first look at every model. */
+  private HotReload watchingAfterItsFirstLook() throws InterruptedException {
+    HotReload reload = reload(watch);
+    reload.begin();
+    reload.step();
+    scans.clear();
+    return reload;
   }
 
   @Test
@@ -69,10 +83,7 @@ class HotReloadTest {
 
   @Test
   void aChangeToOneModel_looksAtThatModelAlone_onceTheChangesPause() throws Exception {
-    HotReload reload = reload(watch);
-    reload.begin();
-    reload.step();
-    scans.clear();
+    HotReload reload = watchingAfterItsFirstLook();
 
     publish(root, "iris", 2, false);
     watch.changes.add(new Change(root.resolve("iris"), Path.of("2")));
@@ -89,10 +100,7 @@ class HotReloadTest {
 
   @Test
   void withoutChanges_everyModelIsLookedAtOnlyEveryMinute() throws Exception {
-    HotReload reload = reload(watch);
-    reload.begin();
-    reload.step();
-    scans.clear();
+    HotReload reload = watchingAfterItsFirstLook();
     long start = now;
 
     reload.step();
@@ -103,10 +111,7 @@ class HotReloadTest {
 
   @Test
   void aHiddenEntryOfTheRepository_affectsNoModel() throws Exception {
-    HotReload reload = reload(watch);
-    reload.begin();
-    reload.step();
-    scans.clear();
+    HotReload reload = watchingAfterItsFirstLook();
 
     watch.changes.add(new Change(root, Path.of(".wine-2.tmp-1a2b3c4d")));
     reload.step();
@@ -117,10 +122,7 @@ class HotReloadTest {
 
   @Test
   void lostChanges_lookAtEveryModel_andWatchEveryDirectoryAgain() throws Exception {
-    HotReload reload = reload(watch);
-    reload.begin();
-    reload.step();
-    scans.clear();
+    HotReload reload = watchingAfterItsFirstLook();
     watch.registered.clear();
 
     watch.changes.add(Change.ANYTHING);
@@ -133,10 +135,7 @@ class HotReloadTest {
 
   @Test
   void aDirectoryGone_isAChangeToItsModel() throws Exception {
-    HotReload reload = reload(watch);
-    reload.begin();
-    reload.step();
-    scans.clear();
+    HotReload reload = watchingAfterItsFirstLook();
 
     deleteTree(root.resolve("wine"));
     watch.changes.add(new Change(root, root.resolve("wine"))); // as the platform's watch reports a key gone
@@ -186,12 +185,7 @@ class HotReloadTest {
       }
       return true;
     }).orElse(false), "this platform has no native directory watch");
-    publish(root, "iris", 1, false);
-    source = new RecordingSource(new RepositoryDirectory(root));
-    repository = new ModelRepository(source, ModelLoader.trained(), VersionPolicies.latest(), new RecordedLoads(false),
-        null);
-    repository.poll();
-    scans.clear();
+    pollOnce();
     try (HotReload reload = HotReload.of(repository, source, Duration.ofHours(1), true)) {
       reload.start();
       awaitState(state -> scans.contains("all")); // the look after watching began
