@@ -17,6 +17,9 @@ Phases, each on loopback with fixed ports 5301-5305:
            JSON with wrk (16 and 64 connections) vs gRPC ModelInfer with h2load (a pre-encoded
            message; 2 connections with 8 and 32 streams each, as gRPC clients multiplex), 1 row and
            100 rows; and 1,000 rows as REST JSON vs the binary tensor extension (wrk), in rows/s
+  many_models  ./mlapi serve --repository on 10,000 copies of the Iris model (bench/many_models.py;
+           --quick: 1,000): ready time, RSS, idle CPU over a minute, /metrics and /v2/models sizes,
+           how soon a model copied in serves; three starts, the median kept
 Results go to bench/results/latest.json, then bench/report.py renders docs/performance.md's
 generated section and docs/performance.png.
 """
@@ -638,7 +641,8 @@ def prepare():
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a smoke run: short durations, fewer rows")
-    parser.add_argument("--phases", default="http,jmh,batch,startup,protocols", help="comma-separated subset to run")
+    parser.add_argument("--phases", default="http,jmh,batch,startup,protocols,many_models",
+                        help="comma-separated subset to run")
     args = parser.parse_args()
     settings = {"warmup": 5, "seconds": 10, "connections": [16, 64], "repeats": 3, "rows": 1_000_000, "starts": 5,
                 "jmh": []}
