@@ -20,7 +20,8 @@ import java.util.logging.Logger;
  * ({@link ChangeBatcher}); and by polling every model, every {@code --poll-interval} where it
  * cannot watch, or only every {@link #WATCHED_POLL_INTERVAL} (or the poll interval, if longer)
  * while it watches, for the changes a watch does not see (those made on another machine of a
- * network file system). An idle server thus reads nothing, however many models it has.
+ * network file system). Between those full looks an idle server reads nothing, however many models
+ * it has.
  *
  * <p>Watching is given up for polling when the platform cannot watch (the JDK would poll
  * itself), or cannot watch every directory (inotify's {@code max_user_watches}): half a watch
@@ -31,7 +32,7 @@ import java.util.logging.Logger;
 public final class HotReload implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(HotReload.class.getName());
   /** While the source is watched, every model is still looked at this often (or every poll interval, if longer). */
-  public static final Duration WATCHED_POLL_INTERVAL = Duration.ofMinutes(1);
+  static final Duration WATCHED_POLL_INTERVAL = Duration.ofMinutes(1);
   /** A batch of changes is looked at after this long without another change... */
   static final Duration QUIET = Duration.ofMillis(200);
   /** ...or at the latest this long after its first change. */
@@ -49,9 +50,9 @@ public final class HotReload implements AutoCloseable {
   private final LongSupplier nanoTime;
   private final Pause pause;
   private final ChangeBatcher batcher = new ChangeBatcher(QUIET, LONGEST_WAIT);
-  private DirectoryWatch watch;
   /** Whether {@link #start} opens the platform's watch. */
-  private boolean openPlatformWatch;
+  private final boolean openPlatformWatch;
+  private DirectoryWatch watch;
   private long intervalNanos;
   private long lastPoll;
   /** Whether the source could not be listed for watching: tried again at the next full poll. */
@@ -67,6 +68,11 @@ public final class HotReload implements AutoCloseable {
    */
   HotReload(ModelRepository repository, ModelSource source, Duration pollInterval, DirectoryWatch watch,
       LongSupplier nanoTime, Pause pause) {
+    this(repository, source, pollInterval, watch, false, nanoTime, pause);
+  }
+
+  private HotReload(ModelRepository repository, ModelSource source, Duration pollInterval, DirectoryWatch watch,
+      boolean openPlatformWatch, LongSupplier nanoTime, Pause pause) {
     if (pollInterval.isNegative() || pollInterval.isZero()) {
       throw new IllegalArgumentException("the poll interval must be positive, got " + pollInterval);
     }
@@ -74,6 +80,7 @@ public final class HotReload implements AutoCloseable {
     this.source = source;
     this.pollNanos = saturatedNanos(pollInterval);
     this.watch = watch;
+    this.openPlatformWatch = openPlatformWatch;
     this.nanoTime = nanoTime;
     this.pause = pause;
   }
@@ -85,14 +92,15 @@ public final class HotReload implements AutoCloseable {
    * @param watch whether to watch the source where the platform can; {@code false} polls only
    */
   public static HotReload of(ModelRepository repository, ModelSource source, Duration pollInterval, boolean watch) {
-    HotReload reload = new HotReload(repository, source, pollInterval, null, System::nanoTime,
+    return new HotReload(repository, source, pollInterval, null, watch, System::nanoTime,
         nanos -> TimeUnit.NANOSECONDS.sleep(nanos));
-    reload.openPlatformWatch = watch;
-    return reload;
   }
 
   /** Starts watching or polling, on a thread of its own; nothing once closed. */
   public void start() {
+    if (closed) {
+      return;
+    }
     if (openPlatformWatch) {
       try {
         watch = DirectoryWatch.platform().orElse(null);

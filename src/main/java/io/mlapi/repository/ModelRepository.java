@@ -158,8 +158,8 @@ public final class ModelRepository {
 
   /**
    * {@link #poll()} for the models named only (those a watcher saw change): each is loaded,
-   * switched or unloaded to match what the source has of it now. Before the first poll, or with a
-   * name the source cannot tell apart ({@link ModelSource#scan(Set)}), every model is looked at.
+   * switched or unloaded to match what the source has of it now ({@link ModelSource#scan(Set)}).
+   * Before the first poll, every model is looked at.
    */
   public void pollModels(Set<String> names) {
     lock.lock();

@@ -174,6 +174,13 @@ class HotReloadTest {
     assertThat(scans).containsExactly("all", "all");
   }
 
+  @Test
+  void aPollIntervalOfZero_isRefused_forZeroTurnsHotReloadOffBeforeItIsMade() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> HotReload.of(null, null, Duration.ZERO, true))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the poll interval must be positive, got PT0S");
+  }
+
   /** The platform's watch on a real directory, with a poll interval of an hour: only the watch can see the changes. */
   @Test
   void thePlatformsWatch_seesANewVersion_andAFileChangedInPlace() throws Exception {
