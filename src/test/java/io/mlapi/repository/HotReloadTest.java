@@ -184,14 +184,7 @@ class HotReloadTest {
   /** The platform's watch on a real directory, with a poll interval of an hour: only the watch can see the changes. */
   @Test
   void thePlatformsWatch_seesANewVersion_andAFileChangedInPlace() throws Exception {
-    assumeTrue(DirectoryWatch.platform().map(w -> {
-      try {
-        w.close();
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-      return true;
-    }).orElse(false), "this platform has no native directory watch");
+    assumeTrue(platformWatches(), "this platform has no native directory watch");
     pollOnce();
     try (HotReload reload = HotReload.of(repository, source, Duration.ofHours(1), true)) {
       reload.start();
@@ -209,6 +202,46 @@ class HotReloadTest {
       assertThat(scans).filteredOn(scan -> scan.equals("all")).hasSize(1);
       assertThat(scans).contains("only [iris]");
     }
+  }
+
+  /**
+   * A Kubernetes ConfigMap volume updated as the kubelet does it: the files in a new hidden
+   * timestamped directory, the {@code ..data} link switched to it by a rename, the old directory
+   * removed. The models' own links never change; the watches on the old directories go with them.
+   */
+  @Test
+  void aVolumeSwitchingItsDataLink_isSeenByThePlatformsWatch() throws Exception {
+    assumeTrue(platformWatches(), "this platform has no native directory watch");
+    Path first = root.resolve("..2026_12_01_12_00_00.000000001");
+    publish(first, "iris", 1, false);
+    Files.createSymbolicLink(root.resolve("..data"), first.getFileName());
+    Files.createSymbolicLink(root.resolve("iris"), Path.of("..data", "iris"));
+    source = new RecordingSource(new RepositoryDirectory(root));
+    repository = new ModelRepository(source, ModelLoader.trained(), VersionPolicies.latest(), new RecordedLoads(false),
+        null);
+    repository.poll();
+    scans.clear();
+    try (HotReload reload = HotReload.of(repository, source, Duration.ofHours(1), true)) {
+      reload.start();
+      awaitState(state -> scans.contains("all"));
+
+      Path second = root.resolve("..2026_12_01_12_05_00.000000002");
+      publish(second, "iris", 2, false);
+      Files.createSymbolicLink(root.resolve("..data_tmp"), second.getFileName());
+      Files.move(root.resolve("..data_tmp"), root.resolve("..data"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      deleteTree(first);
+
+      awaitState(state -> state.models().get("iris").servedVersions().equals(List.of(2)));
+      assertThat(scans).contains("only [iris]");
+    }
+  }
+
+  private static boolean platformWatches() throws IOException {
+    java.util.Optional<DirectoryWatch> watch = DirectoryWatch.platform();
+    if (watch.isPresent()) {
+      watch.get().close();
+    }
+    return watch.isPresent();
   }
 
   private void awaitState(Predicate<RepositoryState> condition) throws InterruptedException {
