@@ -277,10 +277,11 @@ final class Serving {
       err.println("mlapi serve: " + problem);
     }
     if (!state.ready()) {
+      long every = settings.pollInterval().toMillis();
       err.println("mlapi serve: not ready until every model has a version that loads; new versions are picked up"
           + (settings.pollInterval().isZero() ? " on POST /v2/repository/models/NAME/load"
-          : (settings.watch() ? " as their files change (where they cannot be watched, every " : " every ")
-          + settings.pollInterval().toMillis() + " ms" + (settings.watch() ? ")" : "")));
+          : settings.watch() ? " as their files change (where they cannot be watched, every " + every + " ms)"
+          : " every " + every + " ms"));
     }
     err.flush();
   }

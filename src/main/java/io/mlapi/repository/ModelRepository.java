@@ -176,9 +176,6 @@ public final class ModelRepository {
     try {
       scan = only == null ? bounded("scanning " + source, source::scan)
           : bounded("scanning " + source, () -> source.scan(only));
-      if (only == null) {
-        scanError = null;
-      }
     } catch (CancellationException e) {
       throw e;
     } catch (Throwable e) {
@@ -187,10 +184,15 @@ public final class ModelRepository {
       publish();
       return;
     }
+    boolean hadScanError = scanError != null;
+    if (only == null) {
+      scanError = null;
+    }
     Set<String> names = new TreeSet<>(only == null ? scan.keySet() : only);
     if (only == null) {
       names.addAll(tracked.keySet());
     }
+    boolean changed = !started || (only == null && hadScanError);
     List<Tracked> present = new ArrayList<>();
     List<Tracked> toLoad = new ArrayList<>();
     for (String name : names) {
@@ -199,6 +201,7 @@ public final class ModelRepository {
         Tracked gone = tracked.remove(name);
         required.remove(name);
         if (gone != null) {
+          changed = true;
           gone.retireAll(retired);
           if (!gone.served.isEmpty()) {
             LOG.info("model " + name + " is no longer in " + source + ": unloaded");
@@ -212,32 +215,41 @@ public final class ModelRepository {
         tracked.put(name, model);
         listener.seen(name);
       }
+      boolean sameFiles = onDisk.equals(model.onDisk);
       model.onDisk = onDisk;
       if (model.unloaded) {
-        model.refresh(policies.of(name));
+        if (!sameFiles) {
+          model.refresh(policies.of(name));
+          changed = true;
+        }
         continue;
       }
       present.add(model);
       Integer first = model.nextLoad(policies.of(name));
-      if (first == null) {
-        reconcile(model, new Batch(false)); // nothing to load: a switch or a removal at most
-      } else {
+      if (first != null) {
         model.loading = first; // shown as LOADING from the first publish on, queued or loading
         model.refresh(policies.of(name));
         toLoad.add(model);
+      } else if (!sameFiles) {
+        reconcile(model, new Batch(false)); // nothing to load: a switch or a removal at most
+      } else {
+        continue; // as it was: nothing of it can change (the usual case of a poll, for every model)
       }
+      changed = true;
     }
     loadAll(toLoad);
     for (Tracked model : present) {
       if (!started || !model.served.isEmpty()) {
-        required.add(model.name);
+        changed |= required.add(model.name);
       }
     }
     if (!started) {
       started = true;
       defaultModel = configuredDefault != null ? configuredDefault : source.defaultModel(scan);
     }
-    publish();
+    if (changed) {
+      publish();
+    }
   }
 
   /**

@@ -37,6 +37,8 @@ public final class RepositoryDirectory implements ModelSource {
 
   /** What {@code ModelWriter.replace} keeps beside a model link: {@code .NAME-v3-1a2b3c4d} and {@code .NAME.lock}. */
   private static final Pattern SINGLE_MODEL_ENTRY = Pattern.compile("\\..+(-v\\d+-[0-9a-f]{8}|\\.lock)");
+  /** A version directory's name: a positive integer, without leading zeros (compiled once: a scan meets thousands). */
+  private static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,8}");
 
   private final Path root;
   /** Entries already warned about, so each stray directory is reported once, not every poll. */
@@ -270,7 +272,7 @@ public final class RepositoryDirectory implements ModelSource {
   }
 
   static OptionalInt parseVersion(String name) {
-    if (!name.matches("[1-9][0-9]{0,8}")) {
+    if (!VERSION.matcher(name).matches()) {
       return OptionalInt.empty();
     }
     return OptionalInt.of(Integer.parseInt(name));

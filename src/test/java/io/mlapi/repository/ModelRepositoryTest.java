@@ -342,6 +342,26 @@ class ModelRepositoryTest {
     assertThat(repository.state().models()).containsOnlyKeys("iris", "zoo");
   }
 
+  /** A poll of thousands of models that all stay as they were must cost no more than the scan. */
+  @Test
+  void aPollThatFindsNothingChanged_publishesNothingNew_andReloadsNothing() {
+    publish(root, "iris", 1, false);
+    publish(root, "wine", 1, false);
+    ModelRepository repository = repository();
+    repository.poll();
+    RepositoryState before = repository.state();
+    ModelStatus wine = before.models().get("wine");
+
+    repository.poll();
+    assertThat(repository.state()).isSameAs(before);
+
+    publish(root, "iris", 2, false);
+    repository.poll();
+    assertThat(repository.state()).isNotSameAs(before);
+    assertThat(repository.state().models().get("wine")).as("a model not changed keeps its status").isSameAs(wine);
+    assertThat(loads).containsExactlyInAnyOrder("loaded iris/1", "loaded wine/1", "loaded iris/2");
+  }
+
   @Test
   void pollModels_beforeTheFirstPoll_looksAtEveryModel() {
     publish(root, "iris", 1, false);

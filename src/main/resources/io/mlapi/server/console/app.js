@@ -130,8 +130,8 @@ async function modelEntry(name, page) {
 
 /**
  * The model whose version to show: the one the address names (#/name/version), else the one
- * shown, else the default model, when it has that version (or any); else the page's first model
- * that serves a version, else its first.
+ * shown, when it has that version; else the default model, when it serves a version; else the
+ * page's first model that serves a version, else its first.
  */
 async function selectedModel(page) {
   if (!page.scanned) return null;
@@ -143,7 +143,9 @@ async function selectedModel(page) {
   ].filter(Boolean);
   for (const { name, version } of wanted) {
     const entry = await modelEntry(name, page);
-    if (entry && entry.versions.some((v) => version === null || v.version === version)) return entry;
+    if (entry && entry.versions.some((v) => (version === null ? v.state === 'READY' : v.version === version))) {
+      return entry;
+    }
   }
   return page.models.find((m) => m.versions.some((v) => v.state === 'READY'))
     || page.models.find((m) => m.versions.length > 0) || null;
