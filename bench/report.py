@@ -187,11 +187,6 @@ def openloop_chart(results):
     plt.close(fig)
 
 
-def many_models(results):
-    """HOOK for the repository-scale work: renders results["many_models"] (see phase_many_models in run.py)."""
-    return []
-
-
 def http_table(results, rows):
     lines = ["| Server | Endpoint | Conn. | req/s (median of %d) | min-max req/s | p50 ms | p99 ms | errors |"
              " CPU share before |" % results["settings"].get("repeats", 1),
@@ -297,6 +292,45 @@ def chart(results, rows):
     fig.tight_layout()
     fig.savefig(CHART, dpi=110)
     plt.close(fig)
+
+
+def many_models(results):
+    """The many-models phase: its targets (met or missed, from the median of its starts), each start,
+    and its commands."""
+    many = results.get("many_models")
+    if not many or not many.get("starts"):
+        return []
+    starts = many["starts"]
+
+    def spread(key, scale=1.0, fmt="%.2f"):
+        values = [run[key] * scale for run in starts]
+        return (fmt + " (%s-%s)") % (many["median_" + key] * scale, fmt % min(values), fmt % max(values)) \
+            if len(values) > 1 else fmt % values[0]
+
+    mib = 1024 * 1024
+    lines = ["", "### %s models" % format(many["models"], ","), "",
+             "`./mlapi serve --repository` on %s copies of the Iris model under different names "
+             "(`bench/many_models.py`), %d start%s, the median kept (min-max beside it); idle CPU over %d s, "
+             "from 15 s after ready. Load before: %s; after: %s." % (
+                 format(many["models"], ","), len(starts), "" if len(starts) == 1 else "s", many["idle_s"],
+                 load_text(many.get("load_before")), load_text(many.get("load_after"))), "",
+             "| Target | Measured | |", "| --- | --- | --- |",
+             "| Ready <= 15 s | %s s | %s |" % (spread("ready_s"), verdict(many["median_ready_s"] <= 15)),
+             "| RSS < 768 MB | %s MiB (peak %s MiB) | %s |" % (
+                 spread("rss_mib", fmt="%.0f"), spread("peak_rss_mib", fmt="%.0f"),
+                 verdict(many["median_peak_rss_mib"] * 1.048576 < 768)),
+             "| Idle CPU < 3%% of a core | %s %% | %s |" % (
+                 spread("idle_cpu_share", 100), verdict(many["median_idle_cpu_share"] < 0.03)),
+             "| `/metrics` < 2 MB | %s MB | %s |" % (
+                 spread("metrics_bytes", 1 / 1e6), verdict(many["median_metrics_bytes"] < 2e6)),
+             "", "| Start | ready s | RSS MiB | idle CPU % | `/metrics` bytes (lines) | `/v2/models` bytes | a page of "
+             "100, bytes | a new model served after s |", "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for i, run in enumerate(starts):
+        lines.append("| %d | %.2f | %.0f | %.2f | %d (%d) | %d | %d | %.2f |" % (
+            i + 1, run["ready_s"], run["rss_mib"], run["idle_cpu_share"] * 100, run["metrics_bytes"],
+            run["metrics_lines"], run["v2_models_bytes"], run["v2_models_page_bytes"], run["new_model_served_s"]))
+    lines += ["", "Commands: `%s` (the repository), then `%s`." % (many["generator"], many["command"])]
+    return lines
 
 
 def render(results):

@@ -27,7 +27,9 @@ Phases, each on loopback with fixed ports 5301-5308:
            JSON with wrk (16 and 64 connections) vs gRPC ModelInfer with h2load (a pre-encoded
            message; 2 connections with 8 and 32 streams each, as gRPC clients multiplex), 1 row and
            100 rows; and 1,000 rows as REST JSON vs the binary tensor extension (wrk), in rows/s
-  (many)   HOOK: 10,000 models in a repository; the repository-scale work adds it (phase_many_models)
+  many_models  ./mlapi serve --repository on 10,000 copies of the Iris model (bench/many_models.py;
+           --quick: 1,000): ready time, RSS, idle CPU over a minute, /metrics and /v2/models sizes,
+           how soon a model copied in serves; three starts, the median kept
 Results go to bench/results/latest.json, then bench/report.py renders docs/performance.md's
 generated section and docs/performance.png.
 """
@@ -547,14 +549,6 @@ def phase_image(settings, report):
     report["load_after"] = load_now()
 
 
-def phase_many_models(settings, report):
-    """HOOK for the repository-scale work (issue 14's second part): 10,000 copies of the Iris model
-    under different names in one repository: ready time, RSS, idle CPU, /metrics size, and the
-    paginated /v2/models and console. It fills this report (report.py's many_models() renders it)
-    and joins PHASES below; until then the phase is not run."""
-    raise SystemExit("the many-models phase is not written yet (see phase_many_models in bench/run.py)")
-
-
 def v2_rows(rows, datatype="FP64"):
     values = ", ".join(["6.1, 2.8, 4.7, 1.2"] * rows)
     return ('{"inputs": [{"name": "input-0", "shape": [%d, 4], "datatype": "%s", "data": [%s]}]}'
@@ -706,6 +700,116 @@ def phase_protocols(settings, report):
                                                    json_k["rps"] * 1000, binary_k["rps"] / json_k["rps"]))
     report["summary"] = summary
 
+
+# The many-models phase: models in the repository, seconds of idle CPU measured, starts (the median kept).
+MANY_MODELS = {"full": {"models": 10_000, "idle_s": 60, "starts": 3}, "quick": {"models": 1_000, "idle_s": 10,
+                                                                                 "starts": 1}}
+
+
+def phase_many_models(settings, report):
+    """A repository of N copies of the Iris model under different names (bench/many_models.py):
+    for each of a few starts, the time from process start to /readyz 200, the resident set, the
+    CPU the idle server takes over a minute, from 15 s after ready (file watching, or polling where it
+    falls back), the
+    size of one /metrics scrape and of /v2/models (whole, and one page), and how long a new version
+    of one model takes to be served."""
+    many = settings.get("many_models", MANY_MODELS["full"])
+    count, idle_s = many["models"], many["idle_s"]
+    port = PORTS["startup"]
+    template = WORK / "many-template"
+    if not (template / "iris" / "1").is_dir():
+        shutil.rmtree(template, ignore_errors=True)
+        subprocess.run([MLAPI, "train", "--repository", str(template)], check=True, capture_output=True)
+    repository = WORK / ("many-%d" % count)
+    shutil.rmtree(repository / "iris-new", ignore_errors=True)  # left by an earlier run's pick-up check
+    generate = [PYTHON, str(BENCH / "many_models.py"), str(template / "iris" / "1"), str(count), str(repository)]
+    subprocess.run(generate, check=True, capture_output=True)
+    args = [MLAPI, "serve", "--host", "127.0.0.1", "--port", str(port), "--grpc-port", "0",
+            "--repository", str(repository)]
+    report.update(models=count, idle_s=idle_s, command=" ".join(args), generator=" ".join(generate),
+                  load_before=load_now(), starts=[])
+
+    # The launcher writes its class cache after the first start of a new jar, in the background once
+    # that server stops: one unmeasured start of one model first, so that every measured start has it.
+    caches = [ROOT / "target" / "mlapi-serve.aot", ROOT / "target" / "mlapi-serve.jsa"]
+    if not any(c.exists() and c.stat().st_mtime > JAR.stat().st_mtime for c in caches):
+        warm = Server("many-models-cache", [MLAPI, "serve", "--host", "127.0.0.1", "--port", str(port),
+                                            "--grpc-port", "0", "--repository", str(template)])
+        try:
+            wait_ready(warm, port, "/readyz")
+        finally:
+            warm.stop()
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not any(
+                c.exists() and c.stat().st_mtime > JAR.stat().st_mtime for c in caches):
+            time.sleep(0.5)
+
+    def size(path):
+        status, body = get(port, path, timeout=60)
+        if status != 200:
+            raise SystemExit("GET %s answered %d" % (path, status))
+        return len(body), body
+
+    for attempt in range(many["starts"]):
+        shutil.rmtree(repository / "iris-new", ignore_errors=True)
+        started = time.perf_counter()
+        server = Server("many-models", args)
+        try:
+            wait_ready(server, port, "/readyz", timeout=300)
+            run = {"ready_s": time.perf_counter() - started}
+            pid = server.process.pid
+            # After ready the server registers its directory watches and looks at every model once more
+            # (about 2 s of CPU at 10,000 models): the idle minute starts once that is surely over.
+            time.sleep(15)
+            cpu, wall = process_cpu_s(pid), time.perf_counter()
+            time.sleep(idle_s)
+            run["idle_cpu_share"] = (process_cpu_s(pid) - cpu) / (time.perf_counter() - wall)
+            run["rss_mib"] = rss_kib(pid, "VmRSS") / 1024
+            run["peak_rss_mib"] = rss_kib(pid, "VmHWM") / 1024
+            run["metrics_bytes"], metrics = size("/metrics")
+            run["metrics_lines"] = metrics.count(b"\n")
+            run["v2_models_bytes"], _ = size("/v2/models")
+            run["v2_models_page_bytes"], page = size("/v2/models?limit=100")
+            run["v2_models_page_count"] = len(json.loads(page).get("models", []))
+            # A new model copied into the repository: how long until it serves (watched: well under
+            # a second; polled: up to the poll interval).
+            new = repository / "iris-new" / "1"
+            tmp = repository / ".iris-new-tmp"
+            shutil.rmtree(tmp, ignore_errors=True)
+            subprocess.run([PYTHON, str(BENCH / "many_models.py"), str(template / "iris" / "1"), "1", str(tmp), "x"],
+                           check=True, capture_output=True)
+            card = json.loads((tmp / "x-00001" / "1" / "model.json").read_text())
+            (tmp / "x-00001" / "1" / "model.json").write_text(json.dumps(dict(card, name="iris-new"), indent=2))
+            added = time.perf_counter()
+            new.parent.mkdir()
+            os.rename(tmp / "x-00001" / "1", new)
+            shutil.rmtree(tmp)
+            while time.perf_counter() - added < 120:
+                if get(port, "/v2/models/iris-new/ready", timeout=5)[0] == 200:
+                    break
+                time.sleep(0.02)
+            run["new_model_served_s"] = time.perf_counter() - added
+            report["starts"].append(run)
+            log("many models %d: ready in %.2f s, idle CPU %.2f%% of a core, RSS %.0f MiB (peak %.0f), /metrics "
+                "%d bytes (%d lines), /v2/models %d bytes (a page of %d: %d bytes), a new model served %.2f s "
+                "after it appeared" % (attempt, run["ready_s"], run["idle_cpu_share"] * 100, run["rss_mib"],
+                                        run["peak_rss_mib"], run["metrics_bytes"], run["metrics_lines"],
+                                        run["v2_models_bytes"], run["v2_models_page_count"],
+                                        run["v2_models_page_bytes"], run["new_model_served_s"]))
+        finally:
+            server.stop()
+    shutil.rmtree(repository / "iris-new", ignore_errors=True)
+    report["load_after"] = load_now()
+    for key in ("ready_s", "idle_cpu_share", "rss_mib", "peak_rss_mib", "metrics_bytes", "v2_models_bytes",
+                "new_model_served_s"):
+        report["median_" + key] = statistics.median(run[key] for run in report["starts"])
+
+
+def rss_kib(pid, field):
+    """VmRSS (now) or VmHWM (peak) of a process, in KiB."""
+    return next(int(line.split()[1]) for line in open("/proc/%d/status" % pid) if line.startswith(field + ":"))
+
+
 def prepare():
     WORK.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(WORK / "models", ignore_errors=True)
@@ -725,6 +829,7 @@ def main():
     settings = {"warmup": 5, "seconds": 10, "connections": [16, 64], "repeats": 3, "rows": 1_000_000, "starts": 5,
                 "jmh": [], "cold_seconds": 10, "cold_repeats": 3, "openloop_seconds": 20, "openloop_warmup": 3,
                 "openloop_fractions": [0.1, 0.25, 0.5, 0.75, 0.9]}
+    settings["many_models"] = MANY_MODELS["quick" if args.quick else "full"]
     if args.quick:
         settings.update(warmup=1, seconds=2, repeats=1, rows=100_000, starts=2,
                         jmh=["-f", "1", "-wi", "1", "-i", "1", "-w", "1s", "-r", "1s"], cold_seconds=2, cold_repeats=1,
@@ -748,9 +853,8 @@ def main():
 
 PHASES = {"http": phase_http, "jmh": phase_jmh, "batch": phase_batch, "startup": phase_startup, "cold": phase_cold,
           "openloop": phase_openloop, "image": phase_image, "protocols": phase_protocols,
-          # HOOK: the repository-scale work adds "many_models" to DEFAULT_PHASES once phase_many_models measures.
           "many_models": phase_many_models}
-DEFAULT_PHASES = ["http", "jmh", "batch", "startup", "cold", "openloop", "image", "protocols"]
+DEFAULT_PHASES = ["http", "jmh", "batch", "startup", "cold", "openloop", "image", "protocols", "many_models"]
 
 if __name__ == "__main__":
     main()

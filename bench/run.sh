@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # mlapi's benchmarks side by side, in one command (not part of ./mvnw -B verify):
-#   bench/run.sh [--quick] [--phases http,jmh,batch,startup,cold,openloop,image,protocols]
+#   bench/run.sh [--quick] [--phases http,jmh,batch,startup,cold,openloop,image,protocols,many_models]
 # Installs the Debian packages they need, builds target/mlapi.jar, runs bench/run.py (results in
 # bench/results/latest.json), then renders docs/performance.md's tables and charts
 # (docs/performance.png, docs/performance-openloop.png).

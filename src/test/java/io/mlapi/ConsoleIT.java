@@ -369,7 +369,66 @@ class ConsoleIT {
     assertThat(chromium.script("return performance.getEntriesByName('console-ready').length")).isEqualTo(1L);
   }
 
+  /**
+   * More models than a page (a second server, of 60): the finder pages through them, finds one by
+   * name, keeps the card of the chosen model when it is on no page shown, and opens a model of the
+   * second page from its address.
+   */
+  @Test
+  @Order(11)
+  void manyModels_arePaged_andFoundByName() throws IOException {
+    Path template = ModelFixtures.publish(dir.resolve("many-template"), "iris", 1, false);
+    Path repository = dir.resolve("many");
+    for (int i = 0; i < 60; i++) {
+      ModelFixtures.publishCopy(template, repository, String.format("model-%02d", i), 1);
+    }
+    try (MlapiProcess many = MlapiProcess.start(Map.of(), "serve", "--repository", repository.toString(), "--port",
+        "0", "--grpc-port", "0", "--poll-interval", "0")) {
+      many.awaitReady(Duration.ofMinutes(2));
+      String manyBase = "http://127.0.0.1:" + many.port();
+      chromium.driver().get("about:blank");
+      chromium.driver().get(manyBase + "/");
+      waitForText("card-title", "model-00, version 1"); // no default model: the page's first that serves
+
+      waitForText("models-count", "1–50 of 60");
+      assertThat(listedModels()).hasSize(50).startsWith("model-00").endsWith("model-49");
+      assertThat(button("models-previous").isEnabled()).isFalse();
+      button("models-next").click();
+      waitForText("models-count", "51–60 of 60");
+      assertThat(listedModels()).hasSize(10).startsWith("model-50").endsWith("model-59");
+      assertThat(button("models-next").isEnabled()).isFalse();
+      assertThat(text("card-title")).as("the card stays as the pages turn").startsWith("model-00, version 1");
+
+      chromium.driver().findElement(By.id("model-search")).sendKeys("DEL-3");
+      waitForText("models-count", "1–10 of 10");
+      assertThat(listedModels()).startsWith("model-30").endsWith("model-39");
+      chromium.driver().findElement(By.cssSelector("a[href='#/model-37/1']")).click();
+      waitForText("card-title", "model-37, version 1");
+      chromium.driver().findElement(By.id("model-search")).sendKeys("7");
+      waitForText("models-count", "1–1 of 1");
+      chromium.driver().findElement(By.id("not-ready-only")).click();
+      waitForText("models", "No model matches.");
+      assertThat(text("models-count")).isEqualTo("0 of 0");
+      @SuppressWarnings("unchecked")
+      List<String> problems = (List<String>) chromium.script(resource("accessibility-check.js"));
+      assertThat(problems).isEmpty();
+
+      chromium.driver().get("about:blank");
+      chromium.driver().get(manyBase + "/#/model-58/1");
+      waitForText("card-title", "model-58, version 1");
+      waitForText("models-count", "1–50 of 60");
+      assertThat(listedModels()).doesNotContain("model-58");
+      assertThat(text("card")).contains("Accuracy");
+    }
+  }
+
   // ---- helpers ----
+
+  @SuppressWarnings("unchecked")
+  private static List<String> listedModels() {
+    return (List<String>) chromium.script(
+        "return [...document.querySelectorAll('#models .model h3')].map((h) => h.firstChild.textContent)");
+  }
 
   private static void copyArtifact(String name, Path to) {
     try {

@@ -76,9 +76,17 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
   @Option(names = "--poll-interval", paramLabel = "DURATION", converter = DurationConverter.class,
       defaultValue = "${env:MLAPI_POLL_INTERVAL:-5s}",
-      description = "How often the models are checked for new or changed versions; 0 turns hot reload off "
-          + "(env MLAPI_POLL_INTERVAL; default: ${DEFAULT-VALUE}).")
+      description = "How often the models are checked for new or changed versions when their files are not watched "
+          + "(while watched: every minute, or this if longer); 0 turns hot reload off (env MLAPI_POLL_INTERVAL; "
+          + "default: ${DEFAULT-VALUE}).")
   Duration pollInterval;
+
+  @Option(names = "--watch", defaultValue = "${env:MLAPI_WATCH:-true}", fallbackValue = "true", arity = "0..1",
+      paramLabel = "true|false",
+      description = "Watch the models' files for changes where the platform can (Linux inotify), so that changes load "
+          + "at once and an idle server reads nothing; false checks them every --poll-interval (for a network file "
+          + "system changed from other machines) (env MLAPI_WATCH; default: ${DEFAULT-VALUE}).")
+  boolean watch;
 
   @Option(names = "--max-request-bytes", paramLabel = "BYTES", defaultValue = "${env:MLAPI_MAX_REQUEST_BYTES:-1048576}",
       description = "Largest request body; larger ones get 413 (env MLAPI_MAX_REQUEST_BYTES; default: ${DEFAULT-VALUE}).")
@@ -225,7 +233,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       ServerConfig config = new ServerConfig(host, port, maxRequestBytes, maxRows, requestTimeout, drainDelay,
           gracePeriod, adminToken, accessLog.equals("json"), limits, openAdmin);
       return new ServeSettings(config, location.repository, location.modelDir, location.modelFile(), defaultModel,
-          VersionPolicies.parse(versionPolicies), pollInterval, grpcPort, modelName, new OnnxSettings(
+          VersionPolicies.parse(versionPolicies), pollInterval, watch, grpcPort, modelName, new OnnxSettings(
           onnxIntraOpThreads, OnnxSettings.GraphOptimization.parse(onnxGraphOptimization), onnxMaxModelBytes),
           loadTimeout, warmup, exitAfterWarmup);
     } catch (IllegalArgumentException e) {

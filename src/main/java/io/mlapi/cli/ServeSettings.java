@@ -17,7 +17,8 @@ import java.time.Duration;
  * @param defaultModel the model of {@code /score} and {@code /predict}, or {@code null} to let the
  *     models' source choose
  * @param policies which versions of each model are served
- * @param pollInterval how often the models are checked for new versions; zero turns that off
+ * @param pollInterval how often the models are checked for new versions when not watched; zero turns hot reload off
+ * @param watch whether to watch the models' files for changes where the platform can
  * @param grpcPort the gRPC server's port; 0 picks a free one
  * @param modelName the name to serve the single model under, or {@code null} for its own
  * @param onnx how ONNX models are opened
@@ -26,5 +27,5 @@ import java.time.Duration;
  * @param exitAfterWarmup whether to stop once warmed up (a training run for the JVM's AOT cache)
  */
 record ServeSettings(ServerConfig server, Path repository, Path modelDir, String modelFile, String defaultModel,
-    VersionPolicies policies, Duration pollInterval, int grpcPort, String modelName, OnnxSettings onnx,
+    VersionPolicies policies, Duration pollInterval, boolean watch, int grpcPort, String modelName, OnnxSettings onnx,
     Duration loadTimeout, Duration warmup, boolean exitAfterWarmup) {}

@@ -11,6 +11,7 @@ import io.mlapi.model.ModelWriter;
 import io.mlapi.model.RowSignature;
 import io.mlapi.model.TrainedModel;
 import io.mlapi.onnx.OnnxLoader;
+import io.mlapi.repository.HotReload;
 import io.mlapi.repository.ModelLoader;
 import io.mlapi.repository.ModelRepository;
 import io.mlapi.repository.ModelSource;
@@ -33,12 +34,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -54,6 +50,8 @@ final class Serving {
   private static final Duration HEALTH_WATCH_INTERVAL = Duration.ofSeconds(1);
   private static final String GRPC_PORT_OPTION = "--grpc-port (or GRPC_PORT; 0 picks a free one)";
   private static final Logger LOG = Logger.getLogger(Serving.class.getName());
+  /** More models served than this are summed up in one line at start, not listed one a line. */
+  private static final int LIST_EACH_UP_TO = 20;
 
   private final ServeSettings settings;
   private final Clock clock;
@@ -117,16 +115,13 @@ final class Serving {
       server.close();
       throw MlapiServer.cannotListen(settings.server().host(), settings.grpcPort(), GRPC_PORT_OPTION, e.getCause());
     }
-    ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "mlapi-repository-poll");
-      thread.setDaemon(true);
-      return thread;
-    });
+    HotReload reload = settings.pollInterval().isZero() ? null
+        : HotReload.of(repository, source, settings.pollInterval(), settings.watch());
     Runnable stop = () -> {
       server.close();
       grpc.close();
     };
-    stopOnSignals(server, grpc, poller);
+    stopOnSignals(server, grpc, reload);
     out.printf("mlapi listening on http://%s:%d%n", settings.server().host(), server.port());
     out.printf("mlapi gRPC listening on %s:%d%n", settings.server().host(), grpc.port());
     out.flush();
@@ -168,17 +163,14 @@ final class Serving {
     }
     out.flush();
     if (settings.exitAfterWarmup()) {
-      poller.shutdownNow();
+      if (reload != null) {
+        reload.close();
+      }
       stop.run();
       return ExitCodes.OK;
     }
-    long pollNanos = settings.pollInterval().toNanos();
-    if (pollNanos > 0 && !poller.isShutdown()) {
-      try {
-        poller.scheduleWithFixedDelay(() -> pollSafely(repository), pollNanos, pollNanos, TimeUnit.NANOSECONDS);
-      } catch (RejectedExecutionException e) {
-        // stopping already (a signal came while the models loaded): nothing to poll for
-      }
+    if (reload != null) {
+      reload.start(); // nothing when a signal came while the models loaded
     }
     stopped.await();
     return ExitCodes.OK;
@@ -201,14 +193,19 @@ final class Serving {
    * SIGINT (Ctrl-C), or SIGTERM where it cannot be handled, stops at once, still letting
    * requests in flight finish.
    */
-  private void stopOnSignals(MlapiServer server, GrpcServer grpc, ScheduledExecutorService poller) {
+  private void stopOnSignals(MlapiServer server, GrpcServer grpc, HotReload reload) {
+    Runnable stopReloading = () -> {
+      if (reload != null) {
+        reload.close();
+      }
+    };
     AtomicBoolean terminating = new AtomicBoolean();
     boolean handled = TerminationSignal.onTerm(() -> {
       if (terminating.getAndSet(true)) {
         return;
       }
       long start = System.nanoTime();
-      poller.shutdownNow();
+      stopReloading.run();
       try {
         grpc.startDraining();
         server.drainAndStop(grpc::shutdown); // both stop taking requests when the drain delay is over
@@ -226,7 +223,7 @@ final class Serving {
       LOG.warning("this JVM cannot handle SIGTERM itself: a stop signal stops the server without draining");
     }
     Runnable stop = () -> {
-      poller.shutdownNow();
+      stopReloading.run();
       grpc.shutdown(); // both stop taking requests; those in flight finish
       server.close();
       grpc.awaitTermination(settings.server().gracePeriod());
@@ -239,21 +236,10 @@ final class Serving {
     }
   }
 
-  /** Polls; nothing a poll throws (an error included) may end the polling, or later versions would never load. */
-  private static void pollSafely(ModelRepository repository) {
-    try {
-      repository.poll();
-    } catch (java.util.concurrent.CancellationException e) {
-      LOG.fine("polling stopped: " + e.getMessage());
-    } catch (Throwable e) {
-      LOG.log(Level.SEVERE, "polling the models failed; trying again at the next interval", e);
-    }
-  }
-
   /** A fresh repository gets the tutorial's model as {@code iris/1}, as a fresh model directory does. */
   private void trainIntoEmptyRepository(Path root) {
     try {
-      if (Files.isDirectory(root) && !new RepositoryDirectory(root).scan().isEmpty()) {
+      if (Files.isDirectory(root) && !new RepositoryDirectory(root).isEmpty()) {
         return;
       }
     } catch (IOException e) {
@@ -290,8 +276,12 @@ final class Serving {
   }
 
   private void report(RepositoryState state, ModelSource source, List<String> problems) {
-    for (ModelStatus model : state.models().values()) {
-      if (model.ready()) {
+    List<ModelStatus> served = state.models().values().stream().filter(ModelStatus::ready).toList();
+    if (served.size() > LIST_EACH_UP_TO) {
+      out.printf("serving %d models (%d versions) from %s; GET /v2/models lists them%n", served.size(),
+          served.stream().mapToInt(model -> model.servedVersions().size()).sum(), source);
+    } else {
+      for (ModelStatus model : served) {
         out.printf("serving %s version %s from %s%s%n", model.name(),
             String.join(", ", model.servedVersions().stream().map(String::valueOf).toList()), source,
             scoreText(model.latest()));
@@ -303,9 +293,11 @@ final class Serving {
       err.println("mlapi serve: " + problem);
     }
     if (!state.ready()) {
+      long every = settings.pollInterval().toMillis();
       err.println("mlapi serve: not ready until every model has a version that loads; new versions are picked up"
           + (settings.pollInterval().isZero() ? " on POST /v2/repository/models/NAME/load"
-          : " every " + settings.pollInterval().toMillis() + " ms"));
+          : settings.watch() ? " as their files change (where they cannot be watched, every " + every + " ms)"
+          : " every " + every + " ms"));
     }
     err.flush();
   }

@@ -77,14 +77,16 @@ public final class Metrics implements LoadListener {
         .register(registry);
     inFlight = Gauge.builder().name("mlapi_requests_in_flight")
         .help("Requests being handled right now").withoutExemplars().register(registry);
+    // Per model, only the failure counter (its alert needs it from the start): a repository of
+    // thousands of models would otherwise add a histogram per model to every scrape.
     loads = Counter.builder().name("mlapi_model_loads_total")
-        .help("Model versions loaded and checked successfully").labelNames("model").withoutExemplars()
+        .help("Model versions loaded and checked successfully, all models together").withoutExemplars()
         .register(registry);
     loadFailures = Counter.builder().name("mlapi_model_load_failures_total")
         .help("Model versions that failed to load or failed their checks (never served)").labelNames("model")
         .withoutExemplars().register(registry);
     loadDuration = Histogram.builder().name("mlapi_model_load_duration_seconds")
-        .help("Time to load and check a model version, failed attempts included").labelNames("model")
+        .help("Time to load and check a model version, failed attempts included, all models together")
         .classicOnly().classicUpperBounds(LOAD_BUCKETS).withoutExemplars().register(registry);
     refused = Counter.builder().name("mlapi_requests_refused_total")
         .help("Requests answered before reaching an endpoint, by status: malformed (400), too slow to send their "
@@ -116,22 +118,71 @@ public final class Metrics implements LoadListener {
     refusedPoints.computeIfAbsent(status, key -> refused.labelValues(Integer.toString(key))).inc();
   }
 
-  /** Adds {@code mlapi_model_versions{model, state}}, read from {@code repository} at each scrape. */
+  /**
+   * Adds, read from {@code repository} at each scrape: {@code mlapi_model_versions{model, state}}
+   * for each model that is not {@linkplain ModelStatus#settled settled} (serving nothing, loading
+   * or failing: the ones an operator looks for, and the one alert on it needs), and the totals
+   * {@code mlapi_repository_versions{state}} and {@code mlapi_repository_models{state}}. A
+   * repository of thousands of healthy models thus costs three series, not three per model.
+   */
   public void watch(Supplier<RepositoryState> repository) {
     GaugeWithCallback.builder().name("mlapi_model_versions")
-        .help("Versions of each model the repository knows, by state: READY (served), LOADING, UNAVAILABLE")
+        .help("Versions of each model that is not settled (serves no version, or has one loading or failing), by "
+            + "state: READY (served), LOADING, UNAVAILABLE")
         .labelNames("model", "state")
         .callback(callback -> {
           for (ModelStatus model : repository.get().models().values()) {
-            Map<VersionStatus.State, Integer> counts = new EnumMap<>(VersionStatus.State.class);
-            for (VersionStatus.State state : VersionStatus.State.values()) {
-              counts.put(state, 0);
+            if (!model.settled()) {
+              versionsByState(model).forEach((state, count) -> callback.call(count, model.name(), state.name()));
             }
-            model.versions().forEach(version -> counts.merge(version.state(), 1, Integer::sum));
-            counts.forEach((state, count) -> callback.call(count, model.name(), state.name()));
           }
         })
         .register(registry);
+    GaugeWithCallback.builder().name("mlapi_repository_versions")
+        .help("Versions of all models together, by state: READY (served), LOADING, UNAVAILABLE")
+        .labelNames("state")
+        .callback(callback -> {
+          Map<VersionStatus.State, Integer> counts = zeroByState();
+          for (ModelStatus model : repository.get().models().values()) {
+            versionsByState(model).forEach((state, count) -> counts.merge(state, count, Integer::sum));
+          }
+          counts.forEach((state, count) -> callback.call(count, state.name()));
+        })
+        .register(registry);
+    GaugeWithCallback.builder().name("mlapi_repository_models")
+        .help("Models by state: READY (a version served), LOADING (none served yet, one loading), UNAVAILABLE "
+            + "(none served)")
+        .labelNames("state")
+        .callback(callback -> {
+          Map<VersionStatus.State, Integer> counts = zeroByState();
+          for (ModelStatus model : repository.get().models().values()) {
+            counts.merge(modelState(model), 1, Integer::sum);
+          }
+          counts.forEach((state, count) -> callback.call(count, state.name()));
+        })
+        .register(registry);
+  }
+
+  private static Map<VersionStatus.State, Integer> versionsByState(ModelStatus model) {
+    Map<VersionStatus.State, Integer> counts = zeroByState();
+    model.versions().forEach(version -> counts.merge(version.state(), 1, Integer::sum));
+    return counts;
+  }
+
+  private static VersionStatus.State modelState(ModelStatus model) {
+    if (model.ready()) {
+      return VersionStatus.State.READY;
+    }
+    return model.versions().stream().anyMatch(v -> v.state() == VersionStatus.State.LOADING)
+        ? VersionStatus.State.LOADING : VersionStatus.State.UNAVAILABLE;
+  }
+
+  private static Map<VersionStatus.State, Integer> zeroByState() {
+    Map<VersionStatus.State, Integer> counts = new EnumMap<>(VersionStatus.State.class);
+    for (VersionStatus.State state : VersionStatus.State.values()) {
+      counts.put(state, 0);
+    }
+    return counts;
   }
 
   /** An HTTP endpoint's latency histogram, resolved once when the route is built. */
@@ -207,14 +258,14 @@ public final class Metrics implements LoadListener {
 
   @Override
   public void loaded(String model, int version, long nanos) {
-    loads.labelValues(model).inc();
-    loadDuration.labelValues(model).observe(nanos / NANOS_PER_SECOND);
+    loads.inc();
+    loadDuration.observe(nanos / NANOS_PER_SECOND);
   }
 
   @Override
   public void failed(String model, int version, long nanos) {
     loadFailures.labelValues(model).inc();
-    loadDuration.labelValues(model).observe(nanos / NANOS_PER_SECOND);
+    loadDuration.observe(nanos / NANOS_PER_SECOND);
   }
 
   /** Writes every metric in the Prometheus text format. */

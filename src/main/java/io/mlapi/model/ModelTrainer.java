@@ -14,6 +14,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Trains a {@link TrainedModel} from a data set, a split and a {@link TrainingPlan}, the way
@@ -21,6 +22,8 @@ import java.util.Map;
  * (or the pipeline alone) does, and measures it on the held-out rows.
  */
 public final class ModelTrainer {
+  /** What {@link #requireName} accepts; compiled once, as a repository's scan checks every model's name. */
+  private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
   private final Clock clock;
 
   /** @param clock stamps {@code createdAt}; tests pass a fixed one */
@@ -184,7 +187,7 @@ public final class ModelTrainer {
    * @throws IllegalArgumentException naming the rule and the name
    */
   public static void requireName(String name) {
-    if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
+    if (name == null || !MODEL_NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("model name must be 1-128 letters, digits, '_', '.' or '-', "
           + "starting with a letter or digit; got \"" + name + "\"");
     }

@@ -9,21 +9,27 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -43,6 +49,13 @@ import java.util.logging.Logger;
  * JDK 21); readers never wait for it, and the commands wait for it a bounded time
  * ({@link BusyException}).
  *
+ * <p>At scale (a repository of thousands of models): the models of one poll load in parallel, a
+ * few at a time (one per core; a model's own versions one after another, newest first); each
+ * model's status is kept ready-made, and the state is published a few times a second while they
+ * load and once at the end, not once per version, since each publish copies every model's status;
+ * and a poll that loads many versions logs one line for all of them (failures are still logged
+ * one by one). {@link #pollModels} looks at named models only, for a watcher that knows what changed.
+ *
  * <p>Whatever a version's files do, only that version fails: before a loader opens anything the
  * directory is checked ({@link ModelSource#checkPlace}, {@link VersionFiles}); each load runs on
  * its own thread and is given up after the load timeout (a file that never ends); and every
@@ -57,6 +70,10 @@ public final class ModelRepository {
   public static final long DEFAULT_MAX_FILE_BYTES = 4L << 30;
   /** Failure reasons are cut to this length. */
   private static final int MAX_REASON = 500;
+  /** A poll that loads more models than this logs one summary line, not a line per version. */
+  private static final int LOG_EACH_UP_TO = 20;
+  /** How often the state is published while a poll's models load (each publish copies every status). */
+  private static final long PUBLISH_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
   private final ModelSource source;
   private final ModelLoader loader;
@@ -67,18 +84,24 @@ public final class ModelRepository {
   private final VersionFiles versionFiles;
   /** A platform thread per load or scan, so one that hangs (a FIFO's open) holds only itself. */
   private final Executor loads = runnable -> Thread.ofPlatform().daemon().name("mlapi-model-load").start(runnable);
+  /** How many models load at once. */
+  private final int parallelLoads = Math.max(1, Runtime.getRuntime().availableProcessors());
 
   private final ReentrantLock lock = new ReentrantLock();
-  /** What the lock's holder is loading, for a command that finds the repository busy. */
-  private volatile String busyWith;
+  /** The versions loading now, for a command that finds the repository busy. */
+  private final Set<String> busyWith = ConcurrentHashMap.newKeySet();
   // Guarded by lock:
   private final Map<String, Tracked> tracked = new TreeMap<>();
   private final Set<String> required = new HashSet<>();
   private boolean started;
   private String defaultModel;
   private String scanError;
-  /** Models dropped since the last publish, closed once the state without them is out. */
-  private final List<Model> retired = new ArrayList<>();
+  /**
+   * Models dropped since the last publish, closed once a state without them is out. A model is
+   * added only after the status that no longer holds it is set, so whatever {@link #publish} takes
+   * from here before it reads the statuses is in none of them.
+   */
+  private final Queue<Model> retired = new ConcurrentLinkedQueue<>();
 
   private volatile RepositoryState state = RepositoryState.STARTING;
 
@@ -127,17 +150,32 @@ public final class ModelRepository {
   public void poll() {
     lock.lock();
     try {
-      pollLocked();
+      pollLocked(null);
     } finally {
       lock.unlock();
     }
   }
 
-  private void pollLocked() {
+  /**
+   * {@link #poll()} for the models named only (those a watcher saw change): each is loaded,
+   * switched or unloaded to match what the source has of it now ({@link ModelSource#scan(Set)}).
+   * Before the first poll, every model is looked at.
+   */
+  public void pollModels(Set<String> names) {
+    lock.lock();
+    try {
+      pollLocked(started ? Set.copyOf(names) : null);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** @param only the models to look at, or {@code null} for all */
+  private void pollLocked(Set<String> only) {
     Map<String, NavigableMap<Integer, VersionDir>> scan;
     try {
-      scan = bounded("scanning " + source, source::scan);
-      scanError = null;
+      scan = only == null ? bounded("scanning " + source, source::scan)
+          : bounded("scanning " + source, () -> source.scan(only));
     } catch (CancellationException e) {
       throw e;
     } catch (Throwable e) {
@@ -146,14 +184,24 @@ public final class ModelRepository {
       publish();
       return;
     }
-    Set<String> names = new TreeSet<>(scan.keySet());
-    names.addAll(tracked.keySet());
+    boolean hadScanError = scanError != null;
+    if (only == null) {
+      scanError = null;
+    }
+    Set<String> names = new TreeSet<>(only == null ? scan.keySet() : only);
+    if (only == null) {
+      names.addAll(tracked.keySet());
+    }
+    boolean changed = !started || (only == null && hadScanError);
+    List<Tracked> present = new ArrayList<>();
+    List<Tracked> toLoad = new ArrayList<>();
     for (String name : names) {
       NavigableMap<Integer, VersionDir> onDisk = scan.get(name);
       if (onDisk == null || onDisk.isEmpty()) {
         Tracked gone = tracked.remove(name);
         required.remove(name);
         if (gone != null) {
+          changed = true;
           gone.retireAll(retired);
           if (!gone.served.isEmpty()) {
             LOG.info("model " + name + " is no longer in " + source + ": unloaded");
@@ -167,19 +215,110 @@ public final class ModelRepository {
         tracked.put(name, model);
         listener.seen(name);
       }
+      boolean sameFiles = onDisk.equals(model.onDisk);
       model.onDisk = onDisk;
-      if (!model.unloaded) {
-        reconcile(model);
-        if (!started || !model.served.isEmpty()) {
-          required.add(name);
+      if (model.unloaded) {
+        if (!sameFiles) {
+          model.refresh(policies.of(name));
+          changed = true;
         }
+        continue;
+      }
+      present.add(model);
+      Integer first = model.nextLoad(policies.of(name));
+      if (first != null) {
+        model.loading = first; // shown as LOADING from the first publish on, queued or loading
+        model.refresh(policies.of(name));
+        toLoad.add(model);
+      } else if (!sameFiles) {
+        reconcile(model, new Batch(false)); // nothing to load: a switch or a removal at most
+      } else {
+        continue; // as it was: nothing of it can change (the usual case of a poll, for every model)
+      }
+      changed = true;
+    }
+    loadAll(toLoad);
+    for (Tracked model : present) {
+      if (!started || !model.served.isEmpty()) {
+        changed |= required.add(model.name);
       }
     }
     if (!started) {
       started = true;
       defaultModel = configuredDefault != null ? configuredDefault : source.defaultModel(scan);
     }
-    publish();
+    if (changed) {
+      publish();
+    }
+  }
+
+  /**
+   * Reconciles {@code models} (each has a version to load), {@link #parallelLoads} at a time, and
+   * publishes the state every {@link #PUBLISH_EVERY_NANOS} meanwhile. A model's own versions load
+   * one after another, so everything of one model stays on one thread.
+   */
+  private void loadAll(List<Tracked> models) {
+    if (models.isEmpty()) {
+      return;
+    }
+    boolean quiet = models.size() > LOG_EACH_UP_TO;
+    Batch batch = new Batch(quiet);
+    if (models.size() == 1) {
+      publish();
+      reconcile(models.getFirst(), batch);
+      return;
+    }
+    long start = System.nanoTime();
+    ExecutorService workers = Executors.newFixedThreadPool(Math.min(parallelLoads, models.size()),
+        Thread.ofPlatform().daemon().name("mlapi-model-loader-", 1).factory());
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (Tracked model : models) {
+        futures.add(workers.submit(() -> reconcile(model, batch)));
+      }
+      publish();
+      long published = System.nanoTime();
+      for (Future<?> future : futures) {
+        while (true) {
+          try {
+            future.get(PUBLISH_EVERY_NANOS, TimeUnit.NANOSECONDS);
+            break;
+          } catch (TimeoutException e) {
+            // still loading: publish what has loaded so far, below
+          } finally {
+            if (System.nanoTime() - published >= PUBLISH_EVERY_NANOS) {
+              publish();
+              published = System.nanoTime();
+            }
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CancellationException("interrupted while loading models");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      workers.shutdownNow(); // interrupts loads still running only when this poll is given up on
+    }
+    if (quiet) {
+      LOG.info("loaded " + batch.loaded + " model versions of " + models.size() + " models in "
+          + (System.nanoTime() - start) / 1_000_000 + " ms"
+          + (batch.failed.get() > 0 ? "; " + batch.failed + " failed (each is logged above)" : ""));
+    }
+  }
+
+  /** What the loads of one poll share: whether each is logged, and how many loaded or failed. */
+  private record Batch(boolean quiet, AtomicInteger loaded, AtomicInteger failed) {
+    Batch(boolean quiet) {
+      this(quiet, new AtomicInteger(), new AtomicInteger());
+    }
   }
 
   /**
@@ -205,7 +344,7 @@ public final class ModelRepository {
         model.unloaded = false;
         model.attempts.values().removeIf(attempt -> attempt.model == null);
       }
-      pollLocked();
+      pollLocked(null);
       return Optional.ofNullable(state.models().get(name));
     } finally {
       lock.unlock();
@@ -236,6 +375,7 @@ public final class ModelRepository {
       model.unloaded = true;
       model.served = Set.of();
       model.retireAll(retired);
+      model.refresh(policies.of(name));
       required.remove(name);
       LOG.info("model " + name + " unloaded on request; it stays unloaded until loaded again");
       publish();
@@ -254,8 +394,9 @@ public final class ModelRepository {
       throw new BusyException("interrupted while waiting for the repository");
     }
     if (!locked) {
-      String what = busyWith;
-      throw new BusyException("the repository is busy" + (what == null ? "" : " " + what));
+      List<String> what = List.copyOf(busyWith);
+      throw new BusyException("the repository is busy" + (what.isEmpty() ? "" : " " + what.getFirst())
+          + (what.size() > 1 ? " (and " + (what.size() - 1) + " more)" : ""));
     }
   }
 
@@ -263,10 +404,12 @@ public final class ModelRepository {
    * Loads the versions the policy wants, newest first, until it has as many as the policy
    * serves. Versions no longer wanted are dropped; if no version loads at all, the versions
    * served before keep serving (even when their directories are gone): a model is never left
-   * with nothing to answer because of a bad upload.
+   * with nothing to answer because of a bad upload. Touches {@code model} alone (and thread-safe
+   * parts of the repository), so models reconcile in parallel.
    */
-  private void reconcile(Tracked model) {
+  private void reconcile(Tracked model, Batch batch) {
     VersionPolicy policy = policies.of(model.name);
+    List<Model> dropped = new ArrayList<>();
     Set<Integer> served = new TreeSet<>(Collections.reverseOrder());
     for (int version : policy.candidates(model.onDisk.navigableKeySet())) {
       if (served.size() >= policy.limit()) {
@@ -275,16 +418,18 @@ public final class ModelRepository {
       VersionDir dir = model.onDisk.get(version);
       Attempt attempt = model.attempts.get(version);
       if (attempt == null || !attempt.fingerprint.equals(dir.fingerprint())) {
-        model.loading = version;
-        publish();
+        if (model.loading == null || model.loading != version) {
+          model.loading = version;
+          model.refresh(policy);
+        }
         Attempt previous = attempt;
         try {
-          attempt = loadVersion(model.name, version, dir, previous);
+          attempt = loadVersion(model.name, version, dir, previous, batch);
         } finally {
           model.loading = null;
         }
         if (previous != null && previous.model != null && previous.model != attempt.model) {
-          retired.add(previous.model);
+          dropped.add(previous.model);
         }
         model.attempts.put(version, attempt);
       }
@@ -292,13 +437,15 @@ public final class ModelRepository {
         served.add(version);
       }
     }
+    model.loading = null;
     if (served.isEmpty() && !model.served.isEmpty()) {
       served.addAll(model.served);
       LOG.warning("no version of model " + model.name + " that the policy (" + policy + ") selects loads; "
           + "still serving version " + model.served.iterator().next());
     }
     if (!served.equals(model.served)) {
-      LOG.info("model " + model.name + ": serving version" + (served.size() == 1 ? " " : "s ")
+      LOG.log(batch.quiet ? Level.FINE : Level.INFO, "model " + model.name + ": serving version"
+          + (served.size() == 1 ? " " : "s ")
           + served.stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse("(none)"));
     }
     model.served = served;
@@ -307,30 +454,35 @@ public final class ModelRepository {
       boolean drop = !served.contains(entry.getKey())
           && (entry.getValue().model != null || !model.onDisk.containsKey(entry.getKey()));
       if (drop && entry.getValue().model != null) {
-        retired.add(entry.getValue().model);
+        dropped.add(entry.getValue().model);
       }
       return drop;
     });
+    model.refresh(policy);
+    retired.addAll(dropped); // only now that the status without them is set
   }
 
-  private Attempt loadVersion(String name, int version, VersionDir dir, Attempt previous) {
+  private Attempt loadVersion(String name, int version, VersionDir dir, Attempt previous, Batch batch) {
     long start = System.nanoTime();
-    busyWith = "loading model " + name + " version " + version;
+    String busy = "loading model " + name + " version " + version;
+    busyWith.add(busy);
     try {
-      Model model = bounded("loading model " + name + " version " + version, () -> {
+      Model model = bounded(busy, () -> {
         source.checkPlace(dir.dir());
         versionFiles.check(dir.dir());
         return loader.load(dir.dir(), name, version);
       });
       listener.loaded(name, version, System.nanoTime() - start);
-      LOG.info("loaded model " + name + " version " + version + " from " + dir.dir() + " in "
-          + (System.nanoTime() - start) / 1_000_000 + " ms"
+      batch.loaded.incrementAndGet();
+      LOG.log(batch.quiet ? Level.FINE : Level.INFO, "loaded model " + name + " version " + version + " from "
+          + dir.dir() + " in " + (System.nanoTime() - start) / 1_000_000 + " ms"
           + (model.score().isPresent() ? " (test score " + model.score().getAsDouble() + ")" : ""));
       return new Attempt(dir.fingerprint(), model, null);
     } catch (CancellationException e) {
       throw e;
     } catch (Throwable e) { // whatever the files do, only this version fails
       listener.failed(name, version, System.nanoTime() - start);
+      batch.failed.incrementAndGet();
       String reason = publicReason(e);
       Level level = e instanceof ModelFormatException || e instanceof FileSystemException || e instanceof LoadTimeout
           ? Level.WARNING : Level.SEVERE;
@@ -343,7 +495,7 @@ public final class ModelRepository {
           level == Level.SEVERE ? e : null);
       return new Attempt(dir.fingerprint(), null, reason);
     } finally {
-      busyWith = null;
+      busyWith.remove(busy);
     }
   }
 
@@ -423,26 +575,37 @@ public final class ModelRepository {
     return "cannot load it: " + e.getClass().getSimpleName() + " (the server log has the details)";
   }
 
+  /**
+   * Publishes every model's status as one new state, then closes the models retired before it
+   * began: none of them is in any status it read.
+   */
   private void publish() {
-    Map<String, ModelStatus> models = new LinkedHashMap<>();
+    List<Model> closing = new ArrayList<>();
+    for (Model model = retired.poll(); model != null; model = retired.poll()) {
+      closing.add(model);
+    }
+    TreeMap<String, ModelStatus> models = new TreeMap<>();
     for (Tracked model : tracked.values()) {
-      models.put(model.name, model.status(policies.of(model.name)));
+      models.put(model.name, model.status);
     }
     state = new RepositoryState(models, started, required, defaultModel, scanError);
-    for (Model model : retired) {
+    for (Model model : closing) {
       try {
         model.close();
       } catch (RuntimeException e) {
         LOG.warning("closing model " + model.name() + " version " + model.version() + " failed: " + e);
       }
     }
-    retired.clear();
   }
 
   /** What a version's last load attempt left: the model (if any) and what went wrong (if anything). */
   private record Attempt(String fingerprint, Model model, String failure) {}
 
-  /** The loader's bookkeeping for one model name. Guarded by the repository's lock. */
+  /**
+   * The loader's bookkeeping for one model name. Guarded by the repository's lock; while a poll
+   * holds it, the model's reconcile may run on a loader thread, which alone touches it then, and
+   * the poll's thread reads only {@link #status}.
+   */
   private static final class Tracked {
     final String name;
     final NavigableMap<Integer, Attempt> attempts = new TreeMap<>();
@@ -450,30 +613,56 @@ public final class ModelRepository {
     Set<Integer> served = Set.of();
     boolean unloaded;
     Integer loading;
+    /** What {@link #publish} shows of the model: set by {@link #refresh} after every change. */
+    volatile ModelStatus status;
 
     Tracked(String name) {
       this.name = name;
     }
 
     /** Forgets every attempt, handing the loaded models to {@code retired} to be closed. */
-    void retireAll(List<Model> retired) {
+    void retireAll(Queue<Model> retired) {
       attempts.values().stream().map(Attempt::model).filter(java.util.Objects::nonNull).distinct()
           .forEach(retired::add);
       attempts.clear();
     }
 
-    ModelStatus status(VersionPolicy policy) {
+    /**
+     * The version {@link #reconcile} would load first (new, or changed since its last attempt), or
+     * {@code null} when it would load none: it walks the policy's candidates as reconcile does.
+     */
+    Integer nextLoad(VersionPolicy policy) {
+      int serving = 0;
+      for (int version : policy.candidates(onDisk.navigableKeySet())) {
+        if (serving >= policy.limit()) {
+          return null;
+        }
+        Attempt attempt = attempts.get(version);
+        if (attempt == null || !attempt.fingerprint.equals(onDisk.get(version).fingerprint())) {
+          return version;
+        }
+        if (attempt.model != null) {
+          serving++;
+        }
+      }
+      return null;
+    }
+
+    void refresh(VersionPolicy policy) {
       NavigableMap<Integer, VersionStatus> versions = new TreeMap<>(Collections.reverseOrder());
       for (int version : onDisk.keySet()) {
         String reason = unloaded ? "unloaded; load the model to serve it again"
             : "not selected by the version policy " + policy;
         versions.put(version, new VersionStatus(version, State.UNAVAILABLE, reason, null));
       }
-      attempts.forEach((version, attempt) -> {
+      boolean failing = false;
+      for (Map.Entry<Integer, Attempt> entry : attempts.entrySet()) {
+        Attempt attempt = entry.getValue();
+        failing |= attempt.failure != null;
         if (attempt.model == null) {
-          versions.put(version, new VersionStatus(version, State.UNAVAILABLE, attempt.failure, null));
+          versions.put(entry.getKey(), new VersionStatus(entry.getKey(), State.UNAVAILABLE, attempt.failure, null));
         }
-      });
+      }
       Model latest = null;
       for (int version : served) {
         Attempt attempt = attempts.get(version);
@@ -488,7 +677,7 @@ public final class ModelRepository {
       if (loading != null) {
         versions.put(loading, new VersionStatus(loading, State.LOADING, "", null));
       }
-      return new ModelStatus(name, new ArrayList<>(versions.values()), latest, unloaded);
+      status = new ModelStatus(name, new ArrayList<>(versions.values()), latest, unloaded, failing);
     }
   }
 

@@ -2,10 +2,16 @@ package io.mlapi.repository;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
 
-/** Where the repository finds model versions: scanned again on every poll. */
+/**
+ * Where the repository finds model versions: scanned again on every poll, or, where its
+ * directories can be watched, for the models a change concerns.
+ */
 public interface ModelSource {
   /**
    * Model name to its versions on disk, each a directory a {@link ModelLoader} opens.
@@ -14,6 +20,60 @@ public interface ModelSource {
    *     repository then keeps serving what it has
    */
   Map<String, NavigableMap<Integer, VersionDir>> scan() throws IOException;
+
+  /**
+   * {@link #scan()} of the models named only: each one there to its versions, one that is gone
+   * left out. By default the whole source is scanned and the rest dropped.
+   */
+  default Map<String, NavigableMap<Integer, VersionDir>> scan(Set<String> names) throws IOException {
+    Map<String, NavigableMap<Integer, VersionDir>> models = new TreeMap<>(scan());
+    models.keySet().retainAll(names);
+    return models;
+  }
+
+  /**
+   * The directories a watcher should watch (for entries created, deleted or changed in each, not
+   * deeper) to see every change to the models as it happens; empty, the default, when the source
+   * cannot say, and it is polled instead.
+   *
+   * @throws IOException when the source cannot be read
+   */
+  default List<Path> watchDirectories() throws IOException {
+    return List.of();
+  }
+
+  /**
+   * The directories to watch of model {@code name} alone, after a change to it (a new version
+   * directory, or the model itself new); empty when {@link #changed} never names a model.
+   *
+   * @throws IOException when the model's directory cannot be read
+   */
+  default List<Path> watchDirectories(String name) throws IOException {
+    return List.of();
+  }
+
+  /**
+   * Which models a change to {@code entry} (created, deleted or modified) in {@code dir}, one of
+   * the {@link #watchDirectories}, affects. By default any: every model is then scanned again.
+   */
+  default Affected changed(Path dir, Path entry) {
+    return Affected.ANY;
+  }
+
+  /**
+   * The models a change affects: one, none (an entry no scan looks at), or any.
+   *
+   * @param any whether it may affect any model
+   * @param model the one model it affects; {@code null} for none or any
+   */
+  record Affected(boolean any, String model) {
+    public static final Affected ANY = new Affected(true, null);
+    public static final Affected NONE = new Affected(false, null);
+
+    public static Affected model(String name) {
+      return new Affected(false, name);
+    }
+  }
 
   /**
    * The model that answers {@code /score} and {@code /predict} when none is configured, chosen

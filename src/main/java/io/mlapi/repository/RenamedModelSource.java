@@ -60,6 +60,12 @@ public final class RenamedModelSource implements ModelSource {
     source.checkPlace(dir);
   }
 
+  /** The source's; any change there is looked at as a change to the one model. */
+  @Override
+  public List<java.nio.file.Path> watchDirectories() throws IOException {
+    return source.watchDirectories();
+  }
+
   @Override
   public String toString() {
     return source + " (served as " + name + ")";

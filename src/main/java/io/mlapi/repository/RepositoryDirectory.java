@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.OptionalInt;
@@ -35,6 +37,8 @@ public final class RepositoryDirectory implements ModelSource {
 
   /** What {@code ModelWriter.replace} keeps beside a model link: {@code .NAME-v3-1a2b3c4d} and {@code .NAME.lock}. */
   private static final Pattern SINGLE_MODEL_ENTRY = Pattern.compile("\\..+(-v\\d+-[0-9a-f]{8}|\\.lock)");
+  /** A version directory's name: a positive integer, without leading zeros (compiled once: a scan meets thousands). */
+  private static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,8}");
 
   private final Path root;
   /** Entries already warned about, so each stray directory is reported once, not every poll. */
@@ -55,30 +59,141 @@ public final class RepositoryDirectory implements ModelSource {
         if (SINGLE_MODEL_ENTRY.matcher(name).matches()) {
           throw notARepository(root, name);
         }
-        if (name.startsWith(".") || !Files.isDirectory(modelDir)) {
-          continue;
-        }
-        try {
-          ModelTrainer.requireName(name);
-        } catch (IllegalArgumentException e) {
-          warnOnce(modelDir, "skipped " + modelDir + ": not a model directory (" + e.getMessage() + ")");
-          continue;
-        }
-        NavigableMap<Integer, VersionDir> versions;
-        try {
-          versions = versions(modelDir);
-          warned.remove(modelDir);
-          lastListed.put(name, versions);
-        } catch (IOException e) {
-          versions = lastListed.getOrDefault(name, new TreeMap<>());
-          warnOnce(modelDir, "cannot list " + modelDir + " (" + e + "); keeping the versions it had before");
-        }
-        if (!versions.isEmpty()) {
-          models.put(name, versions);
-        }
+        addModel(models, name, modelDir);
       }
     }
     return models;
+  }
+
+  /** Lists the directories of the models named only; the repository's own entries are not listed. */
+  @Override
+  public Map<String, NavigableMap<Integer, VersionDir>> scan(Set<String> names) throws IOException {
+    Map<String, NavigableMap<Integer, VersionDir>> models = new TreeMap<>();
+    for (String name : names) {
+      addModel(models, name, root.resolve(name));
+    }
+    return models;
+  }
+
+  /** Adds the model in {@code modelDir} (an entry of the repository) to {@code models}, if it is one with a version. */
+  private void addModel(Map<String, NavigableMap<Integer, VersionDir>> models, String name, Path modelDir) {
+    if (name.startsWith(".") || !Files.isDirectory(modelDir)) {
+      return;
+    }
+    try {
+      ModelTrainer.requireName(name);
+    } catch (IllegalArgumentException e) {
+      warnOnce(modelDir, "skipped " + modelDir + ": not a model directory (" + e.getMessage() + ")");
+      return;
+    }
+    NavigableMap<Integer, VersionDir> versions;
+    try {
+      versions = versions(modelDir);
+      warned.remove(modelDir);
+      lastListed.put(name, versions);
+    } catch (IOException e) {
+      versions = lastListed.getOrDefault(name, new TreeMap<>());
+      warnOnce(modelDir, "cannot list " + modelDir + " (" + e + "); keeping the versions it had before");
+    }
+    if (!versions.isEmpty()) {
+      models.put(name, versions);
+    }
+  }
+
+  /**
+   * Whether the repository holds no model version that {@link #scan} would list, found without
+   * reading every version's files (a repository of thousands of models is answered at its first).
+   */
+  public boolean isEmpty() throws IOException {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+      for (Path modelDir : entries) {
+        String name = modelDir.getFileName().toString();
+        if (name.startsWith(".") || !Files.isDirectory(modelDir) || !validName(name)) {
+          continue;
+        }
+        try (DirectoryStream<Path> versions = Files.newDirectoryStream(modelDir)) {
+          for (Path versionDir : versions) {
+            if (parseVersion(versionDir.getFileName().toString()).isPresent() && Files.isDirectory(versionDir)) {
+              return false;
+            }
+          }
+        } catch (IOException e) {
+          return false; // listed by the scan with the versions it had, or reported by it
+        }
+      }
+    }
+    return true;
+  }
+
+  private static boolean validName(String name) {
+    try {
+      ModelTrainer.requireName(name);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** The repository's directory, each model's and each version's. */
+  @Override
+  public List<Path> watchDirectories() throws IOException {
+    List<Path> dirs = new ArrayList<>();
+    dirs.add(root);
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+      for (Path modelDir : entries) {
+        String name = modelDir.getFileName().toString();
+        if (!name.startsWith(".") && Files.isDirectory(modelDir)) {
+          addWatched(dirs, modelDir);
+        }
+      }
+    }
+    return dirs;
+  }
+
+  @Override
+  public List<Path> watchDirectories(String name) throws IOException {
+    List<Path> dirs = new ArrayList<>();
+    Path modelDir = root.resolve(name);
+    if (!name.startsWith(".") && validName(name) && Files.isDirectory(modelDir)) {
+      addWatched(dirs, modelDir);
+    }
+    return dirs;
+  }
+
+  private static void addWatched(List<Path> dirs, Path modelDir) throws IOException {
+    dirs.add(modelDir);
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(modelDir)) {
+      for (Path versionDir : entries) {
+        if (parseVersion(versionDir.getFileName().toString()).isPresent() && Files.isDirectory(versionDir)) {
+          dirs.add(versionDir);
+        }
+      }
+    } catch (java.nio.file.NoSuchFileException e) {
+      // removed while we looked: its removal is an event of its own
+    }
+  }
+
+  /**
+   * A change in the repository's directory affects the model of that name; in a model's
+   * directory or a version's, that model. A hidden entry of the repository's directory affects
+   * none: scans pass it over (a writer's temporary directory is renamed to a model's name, which
+   * is a change of its own; a Kubernetes volume that switches its {@code ..data} link removes the
+   * directories watched through the old one, and each removal is a change to its model).
+   */
+  @Override
+  public Affected changed(Path dir, Path entry) {
+    if (dir.equals(root)) {
+      String name = entry.getFileName().toString();
+      return name.startsWith(".") ? Affected.NONE : Affected.model(name);
+    }
+    Path parent = dir.getParent();
+    if (root.equals(parent)) {
+      return Affected.model(dir.getFileName().toString());
+    }
+    if (parent != null && root.equals(parent.getParent())) {
+      return Affected.model(parent.getFileName().toString());
+    }
+    return Affected.ANY;
   }
 
   private NavigableMap<Integer, VersionDir> versions(Path modelDir) throws IOException {
@@ -157,7 +272,7 @@ public final class RepositoryDirectory implements ModelSource {
   }
 
   static OptionalInt parseVersion(String name) {
-    if (!name.matches("[1-9][0-9]{0,8}")) {
+    if (!VERSION.matcher(name).matches()) {
       return OptionalInt.empty();
     }
     return OptionalInt.of(Integer.parseInt(name));

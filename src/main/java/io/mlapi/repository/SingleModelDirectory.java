@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
@@ -110,6 +112,28 @@ public final class SingleModelDirectory implements ModelSource {
     } catch (ModelFormatException e) {
       return new Found(entry.getFileName().toString(), 1, entry, version, Instant.MIN);
     }
+  }
+
+  /**
+   * The directory (where {@code mlapi train} switches a model's link) and each model directory in
+   * it (for files changed in place). Any change there is looked at as a change to every model:
+   * an entry's name is not its model's.
+   */
+  @Override
+  public List<Path> watchDirectories() throws IOException {
+    List<Path> dirs = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return dirs;
+    }
+    dirs.add(dir);
+    try (DirectoryStream<Path> listing = Files.newDirectoryStream(dir)) {
+      for (Path entry : listing) {
+        if (!entry.getFileName().toString().startsWith(".") && Files.isDirectory(entry)) {
+          dirs.add(entry);
+        }
+      }
+    }
+    return dirs;
   }
 
   private static Instant trainedAt(ModelCard card) {

@@ -68,7 +68,7 @@ class AlertRulesTest {
     metrics.refused(431);
     metrics.watchConnections(() -> 3, () -> 8192, 1 << 20);
     metrics.watch(() -> new RepositoryState(Map.of("iris", new ModelStatus("iris",
-        List.of(new VersionStatus(2, VersionStatus.State.UNAVAILABLE, "broken", null)), null, false)), true,
+        List.of(new VersionStatus(2, VersionStatus.State.UNAVAILABLE, "broken", null)), null, false, true)), true,
         Set.of(), "iris", null));
     ByteArrayOutputStream scrape = new ByteArrayOutputStream();
     try {

@@ -320,6 +320,106 @@ class ModelRepositoryTest {
   }
 
   @Test
+  void pollModels_looksAtTheModelsNamedOnly() throws IOException {
+    publish(root, "iris", 1, false);
+    Path wine = publish(root, "wine", 1, false).getParent();
+    ModelRepository repository = repository();
+    repository.poll();
+
+    publish(root, "iris", 2, false);
+    publish(root, "wine", 2, false);
+    publish(root, "zoo", 1, false);
+    repository.pollModels(java.util.Set.of("iris", "zoo"));
+
+    assertThat(served(repository, "iris")).containsExactly(2);
+    assertThat(served(repository, "wine")).as("not looked at").containsExactly(1);
+    assertThat(served(repository, "zoo")).containsExactly(1);
+    assertThat(repository.state().ready()).as("zoo joins readiness once it serves").isTrue();
+    assertThat(repository.state().required()).containsExactlyInAnyOrder("iris", "wine", "zoo");
+
+    deleteTree(wine);
+    repository.pollModels(java.util.Set.of("wine"));
+    assertThat(repository.state().models()).containsOnlyKeys("iris", "zoo");
+  }
+
+  /** A poll of thousands of models that all stay as they were must cost no more than the scan. */
+  @Test
+  void aPollThatFindsNothingChanged_publishesNothingNew_andReloadsNothing() {
+    publish(root, "iris", 1, false);
+    publish(root, "wine", 1, false);
+    ModelRepository repository = repository();
+    repository.poll();
+    RepositoryState before = repository.state();
+    ModelStatus wine = before.models().get("wine");
+
+    repository.poll();
+    assertThat(repository.state()).isSameAs(before);
+
+    publish(root, "iris", 2, false);
+    repository.poll();
+    assertThat(repository.state()).isNotSameAs(before);
+    assertThat(repository.state().models().get("wine")).as("a model not changed keeps its status").isSameAs(wine);
+    assertThat(loads).containsExactlyInAnyOrder("loaded iris/1", "loaded wine/1", "loaded iris/2");
+  }
+
+  @Test
+  void pollModels_beforeTheFirstPoll_looksAtEveryModel() {
+    publish(root, "iris", 1, false);
+    publish(root, "wine", 1, false);
+    ModelRepository repository = repository();
+
+    repository.pollModels(java.util.Set.of("iris"));
+
+    assertThat(repository.state().started()).isTrue();
+    assertThat(repository.state().models()).containsOnlyKeys("iris", "wine");
+    assertThat(repository.state().ready()).isTrue();
+  }
+
+  /** Two loads that each wait for the other to start can only finish side by side. */
+  @Test
+  void theModelsOfOnePoll_loadSideBySide() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() >= 2,
+        "loads run one per core");
+    publish(root, "iris", 1, false);
+    publish(root, "wine", 1, false);
+    java.util.concurrent.CountDownLatch both = new java.util.concurrent.CountDownLatch(2);
+    java.util.List<Boolean> metEachOther = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ModelLoader trained = ModelLoader.trained();
+    ModelRepository repository = new ModelRepository(new RepositoryDirectory(root), (dir, name, version) -> {
+      both.countDown();
+      try {
+        metEachOther.add(both.await(20, java.util.concurrent.TimeUnit.SECONDS));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return trained.load(dir, name, version);
+    }, VersionPolicies.latest(), listener, null);
+
+    repository.poll();
+
+    assertThat(metEachOther).containsExactly(true, true);
+    assertThat(repository.state().ready()).isTrue();
+  }
+
+  @Test
+  void manyModels_allLoad_andReadinessWaitsForEveryOne() {
+    for (int i = 0; i < 30; i++) {
+      publish(root, "m" + i, 1, false);
+    }
+    publishCorrupt(root.resolve("m0/1"), root.resolve("broken/1"), 1);
+    ModelRepository repository = repository();
+
+    repository.poll();
+
+    assertThat(repository.state().models()).hasSize(31);
+    assertThat(repository.state().models().values()).filteredOn(ModelStatus::ready).hasSize(30);
+    assertThat(repository.state().models().values()).filteredOn(ModelStatus::settled).hasSize(30);
+    assertThat(repository.state().models().get("broken").failing()).isTrue();
+    assertThat(repository.state().ready()).as("broken was there at start").isFalse();
+    assertThat(loads).hasSize(31).contains("failed broken/1", "loaded m29/1");
+  }
+
+  @Test
   void singleModelDirectory_followsTheLinkThatTrainSwitches() {
     Path link = root.resolve("models/iris");
     new ModelWriter().replace(ModelFixtures.iris("iris", 1, false), link);

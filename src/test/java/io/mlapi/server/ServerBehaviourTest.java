@@ -406,8 +406,11 @@ class ServerBehaviourTest {
           .contains("mlapi_inference_duration_seconds_count{model=\"iris\",version=\"1\"} 2")
           .contains("mlapi_request_duration_seconds_count{endpoint=\"/predict\",protocol=\"http\"} 2")
           .contains("mlapi_requests_in_flight 1.0") // the scrape itself
-          .contains("mlapi_model_loads_total{model=\"iris\"} 1.0")
-          .contains("mlapi_model_versions{model=\"iris\",state=\"READY\"} 1.0")
+          .contains("mlapi_model_loads_total 1.0")
+          .contains("mlapi_model_load_failures_total{model=\"iris\"} 0.0")
+          .contains("mlapi_repository_versions{state=\"READY\"} 1.0")
+          .contains("mlapi_repository_models{state=\"READY\"} 1.0")
+          .doesNotContain("mlapi_model_versions{") // iris is settled: no per-model series but its failures
           .contains("jvm_memory_used_bytes{area=\"heap\"}")
           .doesNotContain("made-up-name");
     }

@@ -5,6 +5,8 @@
 import { parseMetrics, snapshot, TrafficHistory } from './traffic.js';
 
 const MODELS_EVERY_MS = 5000;
+const PAGE_SIZE = 50;
+const SEARCH_PAUSE_MS = 300;
 const METRICS_EVERY_MS = 2000;
 const TRAFFIC_WINDOW_MS = 10000;
 const TRAFFIC_SPAN_MS = 5 * 60 * 1000;
@@ -68,16 +70,29 @@ function errorOf(answer) {
 
 const view = {
   server: null, // GET /v2, once it answered
-  list: null, // GET /v2/models
+  list: null, // the page of GET /v2/models shown
+  selected: null, // the entry of the model whose version is chosen, on that page or asked for by name
   listText: '',
   chosen: null, // {name, version} shown
   shownKey: '', // the version whose card and form are up, with its state
+  filter: { name: '', notReady: false },
+  after: null, // the page shown starts after this name (null: the first page)
+  before: [], // the `after` of each page before it, for Previous
 };
 
 // ---- Models and versions --------------------------------------------------------------------
 
-async function refreshModels() {
-  const [models, ready] = await Promise.all([call('GET', '/v2/models'), call('GET', '/v2/health/ready'),
+/** The page of models shown: a repository of thousands is listed PAGE_SIZE at a time. */
+function pagePath() {
+  const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+  if (view.filter.name) query.set('name', view.filter.name);
+  if (view.filter.notReady) query.set('ready', 'false');
+  if (view.after !== null) query.set('after', view.after);
+  return '/v2/models?' + query;
+}
+
+async function refreshModels(focus = false) {
+  const [models, ready] = await Promise.all([call('GET', pagePath()), call('GET', '/v2/health/ready'),
     refreshServer()]);
   const badge = $('readiness');
   const unreachable = ready.status === 0;
@@ -92,14 +107,48 @@ async function refreshModels() {
     view.shownKey = '';
     return;
   }
-  if (models.text === view.listText) return;
+  const selected = await selectedModel(models.json);
+  const text = models.text + '\n' + JSON.stringify(selected);
+  if (text === view.listText) return;
   view.list = models.json;
-  view.listText = models.text;
+  view.selected = selected;
+  view.listText = text;
   renderModels();
-  await showSelection(false);
+  await showSelection(focus);
   if (view.list.scanned && performance.getEntriesByName('console-ready').length === 0) {
     performance.mark('console-ready');
   }
+}
+
+/** The entry of model {@code name}: from the page when it is there, else asked for (`from=NAME&limit=1`). */
+async function modelEntry(name, page) {
+  const onPage = page.models.find((m) => m.name === name);
+  if (onPage) return onPage;
+  const answer = await call('GET', `/v2/models?from=${encodeURIComponent(name)}&limit=1`);
+  return (answer.ok && answer.json.models.find((m) => m.name === name)) || null;
+}
+
+/**
+ * The model whose version to show: the one the address names (#/name/version), else the one
+ * shown, when it has that version; else the default model, when it serves a version; else the
+ * page's first model that serves a version, else its first.
+ */
+async function selectedModel(page) {
+  if (!page.scanned) return null;
+  const match = /^#\/([^/]+)\/(\d+)$/.exec(location.hash);
+  const wanted = [
+    match && { name: decodeURIComponent(match[1]), version: match[2] },
+    view.chosen,
+    page.default_model && { name: page.default_model, version: null },
+  ].filter(Boolean);
+  for (const { name, version } of wanted) {
+    const entry = await modelEntry(name, page);
+    if (entry && entry.versions.some((v) => (version === null ? v.state === 'READY' : v.version === version))) {
+      return entry;
+    }
+  }
+  return page.models.find((m) => m.versions.some((v) => v.state === 'READY'))
+    || page.models.find((m) => m.versions.length > 0) || null;
 }
 
 /** The server's name and version in the header, asked until it answers. */
@@ -120,6 +169,18 @@ function stateBadge(state) {
   return h('span', { class: 'state ' + state.toLowerCase(), text: state });
 }
 
+/** Find, Only not ready and the pages: shown once there is more than a page, or a filter is on. */
+function renderFinder() {
+  const { total, next, models } = view.list;
+  const filtered = view.filter.name !== '' || view.filter.notReady;
+  $('model-finder').hidden = !filtered && view.after === null && next === null;
+  const first = view.before.length * PAGE_SIZE + 1;
+  $('models-count').textContent = models.length === 0 ? `0 of ${total}`
+    : `${first}–${first + models.length - 1} of ${total}`;
+  $('models-previous').disabled = view.after === null;
+  $('models-next').disabled = next === null;
+}
+
 function renderModels() {
   if (!view.list) return;
   const { models, scanned, default_model: defaultModel } = view.list;
@@ -127,8 +188,10 @@ function renderModels() {
     $('models').replaceChildren(h('p', { text: 'Loading the models…' }));
     return;
   }
+  renderFinder();
   if (models.length === 0) {
-    $('models').replaceChildren(h('p', { text: 'The repository holds no model yet.' }));
+    const filtered = view.filter.name !== '' || view.filter.notReady;
+    $('models').replaceChildren(h('p', { text: filtered ? 'No model matches.' : 'The repository holds no model yet.' }));
     return;
   }
   const chosen = chosenVersion();
@@ -147,27 +210,24 @@ function renderModels() {
 }
 
 /**
- * The version the address asks for (#/name/version), else the one shown (the skip link changes
- * the address too), else the default model's newest served version, else any.
+ * The version of the selected model the address asks for (#/name/version), else the one shown
+ * (the skip link changes the address too), else its newest served version, else its newest.
  */
 function chosenVersion() {
-  const models = (view.list && view.list.models) || [];
-  const exists = (name, version) => models.some((m) => m.name === name && m.versions.some((v) => v.version === version));
+  const model = view.selected;
+  if (!model) return null;
+  const has = (version) => model.versions.some((v) => v.version === version);
   const match = /^#\/([^/]+)\/(\d+)$/.exec(location.hash);
-  if (match && exists(decodeURIComponent(match[1]), match[2])) return { name: decodeURIComponent(match[1]), version: match[2] };
-  if (view.chosen && exists(view.chosen.name, view.chosen.version)) return view.chosen;
-  const ordered = [...models].sort((a, b) => (b.name === view.list.default_model) - (a.name === view.list.default_model));
-  for (const model of ordered) {
-    const served = model.versions.find((v) => v.state === 'READY');
-    if (served) return { name: model.name, version: served.version };
-  }
-  const first = ordered.find((m) => m.versions.length > 0);
-  return first ? { name: first.name, version: first.versions[0].version } : null;
+  if (match && decodeURIComponent(match[1]) === model.name && has(match[2])) return { name: model.name, version: match[2] };
+  if (view.chosen && view.chosen.name === model.name && has(view.chosen.version)) return view.chosen;
+  const served = model.versions.find((v) => v.state === 'READY');
+  if (served) return { name: model.name, version: served.version };
+  return model.versions.length > 0 ? { name: model.name, version: model.versions[0].version } : null;
 }
 
 function statusOf(name, version) {
-  const model = view.list.models.find((m) => m.name === name);
-  return model && model.versions.find((v) => v.version === version);
+  const model = view.selected;
+  return model && model.name === name ? model.versions.find((v) => v.version === version) : undefined;
 }
 
 /** Shows the chosen version's card and form, unless they are already up (so typing is never lost). */
@@ -188,7 +248,7 @@ async function showSelection(focus) {
   }
   const heading = h('h2', { id: 'card-title', tabindex: '-1' }, `${chosen.name}, version ${chosen.version} `,
     stateBadge(status.state));
-  const commands = repositoryCommands(view.list.models.find((m) => m.name === chosen.name));
+  const commands = repositoryCommands(view.selected);
   if (status.state !== 'READY') {
     card.replaceChildren(heading, commands, h('p', { class: 'not-served' },
       status.state === 'LOADING' ? 'This version is loading.' : 'This version is not served: ',
@@ -616,11 +676,41 @@ function lineChart(target, now, series, format) {
  * Everything is asked again on a timer, whatever the first answers were: a page that loaded while
  * the server was away catches up when it is back.
  */
+/** A new search, filter or page: asked for at once, the card staying as it is. */
+function showPage(after, before) {
+  view.after = after;
+  view.before = before;
+  view.listText = '';
+  refreshModels();
+}
+
+function startFinder() {
+  let pause = null;
+  $('model-search').addEventListener('input', () => {
+    clearTimeout(pause);
+    pause = setTimeout(() => {
+      view.filter.name = $('model-search').value.trim();
+      showPage(null, []);
+    }, SEARCH_PAUSE_MS);
+  });
+  $('not-ready-only').addEventListener('change', () => {
+    view.filter.notReady = $('not-ready-only').checked;
+    showPage(null, []);
+  });
+  $('models-next').addEventListener('click', () => {
+    if (view.list && view.list.next !== null) showPage(view.list.next, [...view.before, view.after]);
+  });
+  $('models-previous').addEventListener('click', () => {
+    if (view.before.length > 0) showPage(view.before[view.before.length - 1], view.before.slice(0, -1));
+  });
+}
+
 function start() {
   window.addEventListener('hashchange', () => {
-    renderModels();
-    showSelection(true);
+    view.listText = '';
+    refreshModels(true);
   });
+  startFinder();
   setInterval(() => document.hidden || refreshModels(), MODELS_EVERY_MS);
   setInterval(() => document.hidden || sampleTraffic(), METRICS_EVERY_MS);
   refreshModels();
