@@ -11,10 +11,12 @@ import io.mlapi.model.Tensor;
 import io.mlapi.model.TrainedModel;
 import io.mlapi.svm.SvcParameters;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -36,7 +38,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Iris SVC exported by {@code mlapi export --onnx}, for one row and for 1,000:
  *
  * <ul>
- *   <li>{@code toOrt}: mlapi's FP32 tensor to ONNX Runtime's (a copy into a direct buffer), and closed;
+ *   <li>{@code toOrt}: mlapi's FP32 tensor to ONNX Runtime's (a copy into a new direct buffer), and
+ *       closed; {@code toOrtPooled} the same into a reused one ({@link DirectBuffers}), as requests do;
  *   <li>{@code fromOrt}: an FP32 output of ONNX Runtime's back into mlapi's tensor;
  *   <li>{@code onnxInfer}: all of {@link OnnxModel#infer} for the {@code label} output (tensors in,
  *       the session's run, strings out), against {@code nativeInfer}, mlapi's own predictor
@@ -59,6 +62,8 @@ public class OnnxTensorBenchmark {
   private TrainedModel trained;
   private Tensor input;
   private OnnxTensor output;
+  private final DirectBuffers buffers = new DirectBuffers();
+  private final List<ByteBuffer> taken = new ArrayList<>(1);
 
   @Setup(Level.Trial)
   public void setUp() throws IOException, OrtException {
@@ -92,6 +97,16 @@ public class OnnxTensorBenchmark {
   public long toOrt() throws OrtException {
     try (OnnxTensor tensor = OrtTensors.toOrt(environment, input)) {
       return tensor.getInfo().getNumElements();
+    }
+  }
+
+  @Benchmark
+  public long toOrtPooled() throws OrtException {
+    try (OnnxTensor tensor = OrtTensors.toOrt(environment, input, buffers, taken)) {
+      return tensor.getInfo().getNumElements();
+    } finally {
+      taken.forEach(buffers::giveBack);
+      taken.clear();
     }
   }
 

@@ -29,6 +29,8 @@ public final class OnnxLoader {
   public static final String MODEL_FILE = "model.onnx";
 
   private final OnnxSettings settings;
+  /** Shared by every model this loader opens: one small pool for the whole server. */
+  private final DirectBuffers buffers = new DirectBuffers();
   private OrtEnvironment environment; // guarded by this
 
   public OnnxLoader(OnnxSettings settings) {
@@ -143,7 +145,7 @@ public final class OnnxLoader {
         !features.isEmpty() || rows == null ? features : rows.features(), classes,
         new OnnxCard.Session(env.getVersion(), settings.intraOpThreads(), settings.graphOptimization().toString()),
         checkRun.check());
-    return new OnnxModel(name, version, env, session, inputs, outputs, rows, onnxCard, card.testRows());
+    return new OnnxModel(name, version, env, session, inputs, outputs, rows, onnxCard, card.testRows(), buffers);
   }
 
   private static OnnxCard.Producer producer(OnnxModelMetadata metadata) {

@@ -10,6 +10,7 @@ import io.mlapi.model.Model;
 import io.mlapi.model.RowSignature;
 import io.mlapi.model.Tensor;
 import io.mlapi.model.TensorSpec;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -44,14 +45,16 @@ public final class OnnxModel implements Model {
   private final RowSignature rows;
   private final OnnxCard card;
   private final double[][] sampleRows;
+  private final DirectBuffers buffers;
 
   /**
    * @param outputs every output of the graph, in its order
    * @param rows how the row protocols use the model, or {@code null} when it takes no rows
    */
   OnnxModel(String name, int version, OrtEnvironment environment, OrtSession session, List<TensorSpec> inputs,
-      List<ModelOutput> outputs, RowSignature rows, OnnxCard card, double[][] sampleRows) {
+      List<ModelOutput> outputs, RowSignature rows, OnnxCard card, double[][] sampleRows, DirectBuffers buffers) {
     this.name = name;
+    this.buffers = buffers;
     this.version = version;
     this.environment = environment;
     this.session = new SessionGuard<>(session,
@@ -107,9 +110,10 @@ public final class OnnxModel implements Model {
 
   private List<Tensor> run(OrtSession running, List<Tensor> given, List<String> wanted) {
     Map<String, OnnxTensor> feeds = new HashMap<>();
+    List<ByteBuffer> taken = new ArrayList<>(given.size());
     try {
       for (int i = 0; i < given.size(); i++) {
-        feeds.put(inputs.get(i).name(), OrtTensors.toOrt(environment, given.get(i)));
+        feeds.put(inputs.get(i).name(), OrtTensors.toOrt(environment, given.get(i), buffers, taken));
       }
       try (OrtSession.Result result = running.run(feeds, new LinkedHashSet<>(wanted))) {
         List<Tensor> answer = new ArrayList<>(wanted.size());
@@ -126,6 +130,7 @@ public final class OnnxModel implements Model {
       throw InferenceException.invalidInput("model " + name + " cannot run on this input: " + message(e));
     } finally {
       OnnxValue.close(feeds);
+      taken.forEach(buffers::giveBack); // the tensors over them are closed, and every output was copied out
     }
   }
 

@@ -86,6 +86,46 @@ final class OrtTensors {
     };
   }
 
+  /**
+   * As {@link #toOrt(OrtEnvironment, Tensor)}, but FP32, FP64, INT32 and INT64 elements are copied into
+   * a buffer from {@code buffers}, which is added to {@code taken}: the caller gives it back once the
+   * tensor is closed.
+   */
+  static OnnxTensor toOrt(OrtEnvironment env, Tensor tensor, DirectBuffers buffers, List<ByteBuffer> taken)
+      throws OrtException {
+    long[] shape = tensor.shape();
+    return switch (tensor.datatype()) {
+      case FP32 -> {
+        float[] values = (float[]) tensor.data();
+        FloatBuffer direct = take(buffers, taken, values.length, Float.BYTES).asFloatBuffer().put(values).flip();
+        yield OnnxTensor.createTensor(env, direct, shape);
+      }
+      case FP64 -> {
+        double[] values = (double[]) tensor.data();
+        DoubleBuffer direct = take(buffers, taken, values.length, Double.BYTES).asDoubleBuffer().put(values).flip();
+        yield OnnxTensor.createTensor(env, direct, shape);
+      }
+      case INT32 -> {
+        int[] values = (int[]) tensor.data();
+        IntBuffer direct = take(buffers, taken, values.length, Integer.BYTES).asIntBuffer().put(values).flip();
+        yield OnnxTensor.createTensor(env, direct, shape);
+      }
+      case INT64 -> {
+        long[] values = (long[]) tensor.data();
+        LongBuffer direct = take(buffers, taken, values.length, Long.BYTES).asLongBuffer().put(values).flip();
+        yield OnnxTensor.createTensor(env, direct, shape);
+      }
+      default -> toOrt(env, tensor);
+    };
+  }
+
+  private static ByteBuffer take(DirectBuffers buffers, List<ByteBuffer> taken, int elements, int elementBytes) {
+    // The request's byte limit keeps a tensor far below 2 GiB; Math.multiplyExact guards the rest.
+    ByteBuffer buffer = buffers.take(Math.multiplyExact(elements, elementBytes));
+    taken.add(buffer);
+    return buffer;
+  }
+
   private static String[] text(Tensor tensor) {
     byte[][] elements = (byte[][]) tensor.data();
     String[] strings = new String[elements.length];

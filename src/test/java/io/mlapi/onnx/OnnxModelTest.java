@@ -15,7 +15,12 @@ import io.mlapi.model.TensorSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,6 +68,43 @@ class OnnxModelTest {
       assertProbabilities(answer.get(1), expected.get("probabilities"));
       assertThat(model.rows()).contains(new RowSignature("float_input", List.of("x0", "x1", "x2", "x3"),
           List.of("0", "1", "2"), "output_label", "output_label", "output_probability"));
+    }
+  }
+
+  @Test
+  void concurrentRequests_eachGetTheAnswerToItsOwnRows() throws Exception {
+    // Inputs go through reused direct buffers (DirectBuffers): a buffer handed to two requests at
+    // once, or given back too early, would answer one request with another's rows.
+    JsonNode expected = OnnxFixtures.expected("classifier_linear");
+    float[] flat = OnnxFixtures.rowsFlat("classifier_linear");
+    int rows = expected.get("rows").size();
+    int features = flat.length / rows;
+    try (OnnxModel model = load("classifier_linear")) {
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      try {
+        List<Future<Integer>> wrong = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+          int offset = t;
+          wrong.add(pool.submit(() -> {
+            int mistakes = 0;
+            for (int i = 0; i < 2_000; i++) {
+              int r = (offset * 37 + i) % rows;
+              float[] row = Arrays.copyOfRange(flat, r * features, (r + 1) * features);
+              Tensor one = new Tensor("float_input", Datatype.FP32, new long[] {1, features}, row);
+              long label = ((long[]) model.infer(List.of(one), List.of("output_label")).get(0).data())[0];
+              if (label != expected.get("labels").get(r).longValue()) {
+                mistakes++;
+              }
+            }
+            return mistakes;
+          }));
+        }
+        for (Future<Integer> mistakes : wrong) {
+          assertThat(mistakes.get()).isZero();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
     }
   }
 
