@@ -90,7 +90,7 @@ class GrpcServerTest {
         VersionPolicies.parse(List.of("iris=all")), metrics, null);
     repository.poll();
     server = GrpcServer.start("127.0.0.1", 0, MAX_BYTES, new InferenceService(repository, metrics, 100), metrics,
-        Duration.ofMillis(20));
+        Duration.ofMillis(20), () -> false);
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
         .maxInboundMessageSize(16 * 1024 * 1024).build();
     stub = GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
@@ -565,7 +565,7 @@ class GrpcServerTest {
     ModelRepository empty = new ModelRepository(new RepositoryDirectory(root), ModelLoader.trained(),
         VersionPolicies.latest(), metrics, null);
     try (GrpcServer starting = GrpcServer.start("127.0.0.1", 0, MAX_BYTES, new InferenceService(empty, metrics, 100),
-        metrics, Duration.ofMillis(20))) {
+        metrics, Duration.ofMillis(20), () -> false)) {
       ManagedChannel other = ManagedChannelBuilder.forAddress("127.0.0.1", starting.port()).usePlaintext().build();
       try {
         HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(other);
@@ -644,7 +644,7 @@ class GrpcServerTest {
   @Test
   void startOnAPortInUse_saysWhich() {
     assertThatThrownBy(() -> GrpcServer.start("127.0.0.1", server.port(), MAX_BYTES,
-        new InferenceService(repository, metrics, 100), metrics, Duration.ofSeconds(1)))
+        new InferenceService(repository, metrics, 100), metrics, Duration.ofSeconds(1), () -> false))
         .hasMessageStartingWith("cannot listen for gRPC on 127.0.0.1:" + server.port() + ": ");
   }
 }
