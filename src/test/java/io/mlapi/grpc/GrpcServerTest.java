@@ -51,6 +51,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -521,6 +522,33 @@ class GrpcServerTest {
   }
 
   // ---- health, reflection, stopping ----
+
+  @Test
+  void health_watchOfAnUnknownService_staysOpenUntilTheServerStops_thenEnds() throws Exception {
+    BlockingQueue<ServingStatus> watched = new LinkedBlockingQueue<>();
+    CountDownLatch ended = new CountDownLatch(1);
+    HealthGrpc.newStub(channel).watch(HealthCheckRequest.newBuilder().setService("nope").build(),
+        new StreamObserver<>() {
+          @Override
+          public void onNext(HealthCheckResponse response) {
+            watched.add(response.getStatus());
+          }
+
+          @Override
+          public void onError(Throwable t) {}
+
+          @Override
+          public void onCompleted() {
+            ended.countDown();
+          }
+        });
+    assertThat(watched.poll(30, TimeUnit.SECONDS)).isEqualTo(ServingStatus.SERVICE_UNKNOWN);
+
+    server.shutdown();
+
+    assertThat(ended.await(30, TimeUnit.SECONDS)).as("the stopping server ends the watch, not waits for it").isTrue();
+    assertThat(watched.poll()).isEqualTo(ServingStatus.NOT_SERVING);
+  }
 
   @Test
   void health_servingWhenReady_notServingFromTheMomentItDrains_unknownServicesNotFound() throws Exception {
