@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -84,18 +85,17 @@ final class GrpcCalls implements ServerInterceptor {
     metrics.requestStarted();
     Call call = new Call();
     AtomicBoolean finished = new AtomicBoolean();
+    Consumer<Status.Code> finish = code -> { // once: by the answer, or by the transport ending the call
+      if (!finished.getAndSet(true)) {
+        metrics.requestFinished(endpoint, call.modelName, call.modelVersion, code.name(), System.nanoTime() - start);
+      }
+    };
     Context context = Context.current().withValue(CALL, call);
     ServerCall<Q, R> recorded = new SimpleForwardingServerCall<>(serverCall) {
       @Override
       public void close(Status status, Metadata trailers) {
-        finish(status.getCode());
+        finish.accept(status.getCode());
         super.close(status, trailers);
-      }
-
-      private void finish(Status.Code code) {
-        if (!finished.getAndSet(true)) {
-          metrics.requestFinished(endpoint, call.modelName, call.modelVersion, code.name(), System.nanoTime() - start);
-        }
       }
     };
     ServerCall.Listener<Q> listener = Contexts.interceptCall(context, recorded, headers, next);
@@ -103,11 +103,7 @@ final class GrpcCalls implements ServerInterceptor {
       @Override
       public void onCancel() {
         Deadline deadline = context.getDeadline();
-        if (!finished.getAndSet(true)) {
-          metrics.requestFinished(endpoint, call.modelName, call.modelVersion,
-              (deadline != null && deadline.isExpired() ? Status.Code.DEADLINE_EXCEEDED : Status.Code.CANCELLED).name(),
-              System.nanoTime() - start);
-        }
+        finish.accept(deadline != null && deadline.isExpired() ? Status.Code.DEADLINE_EXCEEDED : Status.Code.CANCELLED);
         super.onCancel();
       }
     };

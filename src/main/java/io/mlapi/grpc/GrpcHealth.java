@@ -58,11 +58,15 @@ final class GrpcHealth extends HealthGrpc.HealthImplBase {
 
   @Override
   public void watch(HealthCheckRequest request, StreamObserver<HealthCheckResponse> observer) {
-    if (!known(request.getService())) {
-      observer.onNext(HealthCheckResponse.newBuilder().setStatus(ServingStatus.SERVICE_UNKNOWN).build());
-      return; // the stream stays open: the protocol lets the service appear later
-    }
     ServerCallStreamObserver<HealthCheckResponse> call = (ServerCallStreamObserver<HealthCheckResponse>) observer;
+    if (!known(request.getService())) {
+      // The stream stays open, as the protocol lets the service appear later; until the server
+      // stops (close), which must not wait for it.
+      call.onNext(HealthCheckResponse.newBuilder().setStatus(ServingStatus.SERVICE_UNKNOWN).build());
+      watchers.add(call);
+      call.setOnCancelHandler(() -> watchers.remove(call));
+      return;
+    }
     HealthCheckResponse[] last = {now()};
     call.onNext(last[0]);
     watchers.add(call);

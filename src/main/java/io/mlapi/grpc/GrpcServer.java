@@ -48,22 +48,14 @@ public final class GrpcServer implements AutoCloseable {
   }
 
   /**
-   * Binds and starts serving; the port is known when this returns.
+   * Binds and starts serving; the port is known when this returns. Readiness (health,
+   * {@code ServerReady}) also waits while {@code warming} holds: the HTTP server's warm-up, so that
+   * both protocols turn ready at the same moment.
    *
    * @param port 0 picks a free one
    * @param maxMessageBytes the largest request message accepted (the HTTP request size limit)
    * @param healthWatchInterval how often a health watch looks at readiness again
    * @throws UncheckedIOException when the port cannot be bound
-   */
-  public static GrpcServer start(String host, int port, long maxMessageBytes, InferenceService core, Metrics metrics,
-      Duration healthWatchInterval) {
-    return start(host, port, maxMessageBytes, core, metrics, healthWatchInterval, () -> false);
-  }
-
-  /**
-   * Binds and starts serving, as {@link #start(String, int, long, InferenceService, Metrics, Duration)};
-   * readiness (health, {@code ServerReady}) also waits while {@code warming} holds: the HTTP
-   * server's warm-up, so that both protocols turn ready at the same moment.
    */
   public static GrpcServer start(String host, int port, long maxMessageBytes, InferenceService core, Metrics metrics,
       Duration healthWatchInterval, BooleanSupplier warming) {

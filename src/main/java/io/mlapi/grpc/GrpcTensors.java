@@ -13,6 +13,7 @@ import io.mlapi.model.Tensor;
 import io.mlapi.model.TensorSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntToLongFunction;
 
 /**
  * Tensors in the Open Inference Protocol's gRPC form: a request's inputs, typed ({@code contents})
@@ -67,19 +68,11 @@ final class GrpcTensors {
       }
       case INT8, INT16, INT32 -> {
         requireCount(where, "int_contents", contents.getIntContentsCount(), shape, count);
-        long[] values = new long[count];
-        for (int i = 0; i < count; i++) {
-          values[i] = integer(where, "int_contents", i, contents.getIntContents(i), datatype);
-        }
-        return narrow(values, datatype);
+        return integers(where, "int_contents", datatype, count, contents::getIntContents);
       }
       case UINT8, UINT16, UINT32 -> {
         requireCount(where, "uint_contents", contents.getUintContentsCount(), shape, count);
-        long[] values = new long[count];
-        for (int i = 0; i < count; i++) {
-          values[i] = integer(where, "uint_contents", i, Integer.toUnsignedLong(contents.getUintContents(i)), datatype);
-        }
-        return narrow(values, datatype);
+        return integers(where, "uint_contents", datatype, count, i -> Integer.toUnsignedLong(contents.getUintContents(i)));
       }
       case INT64 -> {
         requireCount(where, "int64_contents", contents.getInt64ContentsCount(), shape, count);
@@ -134,38 +127,39 @@ final class GrpcTensors {
     }
   }
 
-  private static long integer(String where, String field, int index, long value, Datatype datatype) {
-    if (!TensorFields.fits(datatype, value)) {
-      throw InferenceException.invalidInput(where + ".contents." + field + " element " + index + ": " + value
-          + " is out of the range of " + datatype);
+  /**
+   * The {@code count} elements of a field of integers of at most 32 bits, each checked against
+   * {@code datatype}'s range, in its Java array (no wider array on the way).
+   */
+  private static Object integers(String where, String field, Datatype datatype, int count, IntToLongFunction element) {
+    for (int i = 0; i < count; i++) {
+      long value = element.applyAsLong(i);
+      if (!TensorFields.fits(datatype, value)) {
+        throw InferenceException.invalidInput(where + ".contents." + field + " element " + i + ": " + value
+            + " is out of the range of " + datatype);
+      }
     }
-    return value;
-  }
-
-  /** Integers already checked against {@code datatype}'s range, in its Java array. */
-  private static Object narrow(long[] values, Datatype datatype) {
-    int n = values.length;
     return switch (datatype.size()) {
       case 1 -> {
-        byte[] narrow = new byte[n];
-        for (int i = 0; i < n; i++) {
-          narrow[i] = (byte) values[i];
+        byte[] values = new byte[count];
+        for (int i = 0; i < count; i++) {
+          values[i] = (byte) element.applyAsLong(i);
         }
-        yield narrow;
+        yield values;
       }
       case 2 -> {
-        short[] narrow = new short[n];
-        for (int i = 0; i < n; i++) {
-          narrow[i] = (short) values[i];
+        short[] values = new short[count];
+        for (int i = 0; i < count; i++) {
+          values[i] = (short) element.applyAsLong(i);
         }
-        yield narrow;
+        yield values;
       }
       default -> {
-        int[] narrow = new int[n];
-        for (int i = 0; i < n; i++) {
-          narrow[i] = (int) values[i];
+        int[] values = new int[count];
+        for (int i = 0; i < count; i++) {
+          values[i] = (int) element.applyAsLong(i);
         }
-        yield narrow;
+        yield values;
       }
     };
   }

@@ -116,7 +116,9 @@ public final class Tensor {
     ByteBuffer in = raw.slice().order(ByteOrder.LITTLE_ENDIAN);
     int n = (int) count;
     if (datatype == Datatype.BYTES) {
-      byte[][] elements = new byte[n][];
+      // The lengths are checked before anything is allocated: a shape may claim far more elements
+      // than the data holds, and an array of that many references would take gigabytes.
+      int start = in.position();
       for (int i = 0; i < n; i++) {
         if (in.remaining() < 4) {
           throw InferenceException.invalidInput("input \"" + name + "\": raw BYTES data ends after " + i + " of "
@@ -127,12 +129,17 @@ public final class Tensor {
           throw InferenceException.invalidInput("input \"" + name + "\": raw BYTES element " + i + " says "
               + Integer.toUnsignedString(length) + " bytes, but " + in.remaining() + " remain");
         }
-        elements[i] = new byte[length];
-        in.get(elements[i]);
+        in.position(in.position() + length);
       }
       if (in.hasRemaining()) {
         throw InferenceException.invalidInput("input \"" + name + "\": raw BYTES data has " + in.remaining()
             + " bytes after its " + n + " elements");
+      }
+      in.position(start);
+      byte[][] elements = new byte[n][];
+      for (int i = 0; i < n; i++) {
+        elements[i] = new byte[in.getInt()];
+        in.get(elements[i]);
       }
       return new Tensor(name, datatype, shape, elements);
     }

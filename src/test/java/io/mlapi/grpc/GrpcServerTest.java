@@ -51,6 +51,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -90,7 +91,7 @@ class GrpcServerTest {
         VersionPolicies.parse(List.of("iris=all")), metrics, null);
     repository.poll();
     server = GrpcServer.start("127.0.0.1", 0, MAX_BYTES, new InferenceService(repository, metrics, 100), metrics,
-        Duration.ofMillis(20));
+        Duration.ofMillis(20), () -> false);
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
         .maxInboundMessageSize(16 * 1024 * 1024).build();
     stub = GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
@@ -523,6 +524,33 @@ class GrpcServerTest {
   // ---- health, reflection, stopping ----
 
   @Test
+  void health_watchOfAnUnknownService_staysOpenUntilTheServerStops_thenEnds() throws Exception {
+    BlockingQueue<ServingStatus> watched = new LinkedBlockingQueue<>();
+    CountDownLatch ended = new CountDownLatch(1);
+    HealthGrpc.newStub(channel).watch(HealthCheckRequest.newBuilder().setService("nope").build(),
+        new StreamObserver<>() {
+          @Override
+          public void onNext(HealthCheckResponse response) {
+            watched.add(response.getStatus());
+          }
+
+          @Override
+          public void onError(Throwable t) {}
+
+          @Override
+          public void onCompleted() {
+            ended.countDown();
+          }
+        });
+    assertThat(watched.poll(30, TimeUnit.SECONDS)).isEqualTo(ServingStatus.SERVICE_UNKNOWN);
+
+    server.shutdown();
+
+    assertThat(ended.await(30, TimeUnit.SECONDS)).as("the stopping server ends the watch, not waits for it").isTrue();
+    assertThat(watched.poll()).isEqualTo(ServingStatus.NOT_SERVING);
+  }
+
+  @Test
   void health_servingWhenReady_notServingFromTheMomentItDrains_unknownServicesNotFound() throws Exception {
     HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
     BlockingQueue<ServingStatus> watched = new LinkedBlockingQueue<>();
@@ -565,7 +593,7 @@ class GrpcServerTest {
     ModelRepository empty = new ModelRepository(new RepositoryDirectory(root), ModelLoader.trained(),
         VersionPolicies.latest(), metrics, null);
     try (GrpcServer starting = GrpcServer.start("127.0.0.1", 0, MAX_BYTES, new InferenceService(empty, metrics, 100),
-        metrics, Duration.ofMillis(20))) {
+        metrics, Duration.ofMillis(20), () -> false)) {
       ManagedChannel other = ManagedChannelBuilder.forAddress("127.0.0.1", starting.port()).usePlaintext().build();
       try {
         HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(other);
@@ -644,7 +672,7 @@ class GrpcServerTest {
   @Test
   void startOnAPortInUse_saysWhich() {
     assertThatThrownBy(() -> GrpcServer.start("127.0.0.1", server.port(), MAX_BYTES,
-        new InferenceService(repository, metrics, 100), metrics, Duration.ofSeconds(1)))
+        new InferenceService(repository, metrics, 100), metrics, Duration.ofSeconds(1), () -> false))
         .hasMessageStartingWith("cannot listen for gRPC on 127.0.0.1:" + server.port() + ": ");
   }
 }

@@ -80,6 +80,18 @@ class TensorTest {
   }
 
   @Test
+  void fromRaw_bytesShapeClaimingMoreElementsThanTheData_isRefusedBeforeAllocating() {
+    byte[] raw = Tensor.ofStrings("s", new long[] {1}, new String[] {"a"}).toRaw();
+
+    // Without the check first, this would allocate an array of two billion references (8 GB or more).
+    assertThatThrownBy(() -> Tensor.fromRaw("s", Datatype.BYTES, new long[] {Tensor.MAX_ELEMENTS},
+        ByteBuffer.wrap(raw)))
+        .isInstanceOf(InferenceException.class)
+        .hasMessage("input \"s\": raw BYTES data ends after 1 of " + Tensor.MAX_ELEMENTS + " elements; each is a "
+            + "4-byte little-endian length, then that many bytes");
+  }
+
+  @Test
   void fromRaw_bytesWithTrailingBytes_isRefused() {
     byte[] raw = Tensor.ofStrings("s", new long[] {1}, new String[] {"a"}).toRaw();
     ByteBuffer longer = ByteBuffer.allocate(raw.length + 1).put(raw).put((byte) 0).flip();
