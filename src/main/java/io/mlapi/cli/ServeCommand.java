@@ -99,7 +99,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--request-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
       defaultValue = "${env:MLAPI_REQUEST_TIMEOUT:-30s}",
       description = "Longest a client may take to send a request body: 408 after it, and a stalled connection is "
-          + "closed (env MLAPI_REQUEST_TIMEOUT; default: ${DEFAULT-VALUE}).")
+          + "closed; for gRPC, its request message (DEADLINE_EXCEEDED) (env MLAPI_REQUEST_TIMEOUT; default: "
+          + "${DEFAULT-VALUE}).")
   Duration requestTimeout;
 
   @Option(names = "--header-timeout", paramLabel = "DURATION", converter = DurationConverter.class,

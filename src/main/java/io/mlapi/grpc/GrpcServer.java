@@ -31,6 +31,10 @@ public final class GrpcServer implements AutoCloseable {
   /** The inference service's full name, as clients and the health protocol name it. */
   public static final String SERVICE = GRPCInferenceServiceGrpc.SERVICE_NAME;
   private static final Logger LOG = Logger.getLogger(GrpcServer.class.getName());
+  /** As {@code --request-timeout}'s default. */
+  static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+  /** HTTP/2's SETTINGS_MAX_CONCURRENT_STREAMS: 100, as most gRPC servers announce. */
+  static final int MAX_CALLS_PER_CONNECTION = 100;
 
   private final Server server;
   private final AtomicBoolean draining;
@@ -57,19 +61,22 @@ public final class GrpcServer implements AutoCloseable {
    */
   public static GrpcServer start(String host, int port, long maxMessageBytes, InferenceService core, Metrics metrics,
       Duration healthWatchInterval) {
-    return start(host, port, maxMessageBytes, core, metrics, healthWatchInterval, () -> false);
+    return start(host, port, maxMessageBytes, DEFAULT_REQUEST_TIMEOUT, core, metrics, healthWatchInterval, () -> false);
   }
 
   /**
    * Binds and starts serving, as {@link #start(String, int, long, InferenceService, Metrics, Duration)};
    * readiness (health, {@code ServerReady}) also waits while {@code warming} holds: the HTTP
    * server's warm-up, so that both protocols turn ready at the same moment.
+   *
+   * @param requestTimeout the longest a call's request message may take to arrive (HTTP's request
+   *     timeout for bodies)
    */
-  public static GrpcServer start(String host, int port, long maxMessageBytes, InferenceService core, Metrics metrics,
-      Duration healthWatchInterval, BooleanSupplier warming) {
+  public static GrpcServer start(String host, int port, long maxMessageBytes, Duration requestTimeout,
+      InferenceService core, Metrics metrics, Duration healthWatchInterval, BooleanSupplier warming) {
     AtomicBoolean draining = new AtomicBoolean();
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "mlapi-grpc-health");
+      Thread thread = new Thread(runnable, "mlapi-grpc-timers");
       thread.setDaemon(true);
       return thread;
     });
@@ -78,10 +85,16 @@ public final class GrpcServer implements AutoCloseable {
     ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("mlapi-grpc-", 0).factory());
     BooleanSupplier ready = () -> !draining.get() && !warming.getAsBoolean() && core.snapshot().ready();
     GrpcHealth health = new GrpcHealth(ready, scheduler, healthWatchInterval);
-    GrpcCalls calls = new GrpcCalls(metrics);
+    GrpcCalls calls = new GrpcCalls(metrics, requestTimeout);
+    long sweep = Math.clamp(requestTimeout.toNanos() / 4, TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(1));
+    scheduler.scheduleWithFixedDelay(() -> calls.endStalled(System.nanoTime()), sweep, sweep, TimeUnit.NANOSECONDS);
+    // What a client may hold buffered: a message (up to maxMessageBytes) per call, for at most the
+    // request timeout, on at most MAX_CALLS_PER_CONNECTION calls per connection (further calls
+    // wait in the client, as HTTP/2 has them).
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
         .executor(executor)
         .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, maxMessageBytes))
+        .maxConcurrentCallsPerConnection(MAX_CALLS_PER_CONNECTION)
         .addService(ServerInterceptors.intercept(new InferenceRpcs(core, calls, ready), calls))
         .addService(health)
         .addService(ProtoReflectionServiceV1.newInstance())

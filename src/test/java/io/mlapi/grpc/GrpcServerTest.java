@@ -491,6 +491,47 @@ class GrpcServerTest {
     assertThat(inferences(metricsText())).isEqualTo(inferences(before) + 1);
   }
 
+  /**
+   * A client that starts a call, sends the first bytes of its message and then nothing holds those
+   * bytes only for the request timeout: the call is then ended with {@code DEADLINE_EXCEEDED}
+   * (sent by curl, which streams its standard input, kept open here, as the request).
+   */
+  @Test
+  void aMessageThatStopsArriving_isEndedAtTheRequestTimeout() throws Exception {
+    try (GrpcServer strict = GrpcServer.start("127.0.0.1", 0, MAX_BYTES, Duration.ofMillis(300),
+        new InferenceService(repository, metrics, 100), metrics, Duration.ofMillis(20), () -> false)) {
+      String before = metricsText();
+      Process curl = new ProcessBuilder("curl", "-s", "--http2-prior-knowledge", "-X", "POST", "-T", "-",
+          "-D", "-", "-o", "/dev/null", "-H", "content-type: application/grpc", "-H", "te: trailers",
+          "http://127.0.0.1:" + strict.port() + "/" + GrpcServer.SERVICE + "/ModelInfer").start();
+      try {
+        // A message of 1,000 bytes announced, 10 sent, and the input left open.
+        curl.getOutputStream().write(ByteBuffer.allocate(15).put((byte) 0).putInt(1000).array());
+        curl.getOutputStream().flush();
+
+        String after = awaitMetric("status=\"DEADLINE_EXCEEDED\"");
+
+        assertThat(after).contains("mlapi_requests_total{endpoint=\"inference.GRPCInferenceService/ModelInfer\","
+            + "model=\"\",protocol=\"grpc\",status=\"DEADLINE_EXCEEDED\",version=\"\"} 1.0");
+        assertThat(inferences(after)).as("inferences run").isEqualTo(inferences(before));
+        curl.getOutputStream().close(); // curl ends its upload, then shows what it was told
+        assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+            .contains("grpc-status: 4", "grpc-message: the request message was not complete within 300 ms of the "
+                + "call's start (--request-timeout)");
+      } finally {
+        curl.destroyForcibly();
+      }
+      ManagedChannel other = ManagedChannelBuilder.forAddress("127.0.0.1", strict.port()).usePlaintext().build();
+      try { // and whole calls are served as ever
+        assertThat(GRPCInferenceServiceGrpc.newBlockingStub(other).withDeadlineAfter(30, TimeUnit.SECONDS)
+            .modelInfer(infer("iris").addInputs(fp32("input-0", 2, TWO_ROWS)).build()).getOutputsCount()).isOne();
+      } finally {
+        other.shutdownNow();
+      }
+    }
+  }
+
   private String awaitMetric(String text) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     String now = metricsText();
@@ -589,8 +630,8 @@ class GrpcServerTest {
   @Test
   void health_notServingWhileTheHttpServerWarmsUp() {
     AtomicBoolean warming = new AtomicBoolean(true);
-    try (GrpcServer starting = GrpcServer.start("127.0.0.1", 0, MAX_BYTES, new InferenceService(repository, metrics,
-        100), metrics, Duration.ofMillis(20), warming::get)) {
+    try (GrpcServer starting = GrpcServer.start("127.0.0.1", 0, MAX_BYTES, GrpcServer.DEFAULT_REQUEST_TIMEOUT,
+        new InferenceService(repository, metrics, 100), metrics, Duration.ofMillis(20), warming::get)) {
       ManagedChannel other = ManagedChannelBuilder.forAddress("127.0.0.1", starting.port()).usePlaintext().build();
       try {
         HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(other);
