@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -52,6 +53,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -498,8 +500,9 @@ class GrpcServerTest {
    */
   @Test
   void aMessageThatStopsArriving_isEndedAtTheRequestTimeout() throws Exception {
-    try (GrpcServer strict = GrpcServer.start("127.0.0.1", 0, MAX_BYTES, Duration.ofMillis(300),
-        new InferenceService(repository, metrics, 100), metrics, Duration.ofMillis(20), () -> false)) {
+    try (GrpcServer strict = GrpcServer.start("127.0.0.1", 0, new GrpcServer.Limits(MAX_BYTES, Duration.ofMillis(300),
+        Duration.ofSeconds(75)), new InferenceService(repository, metrics, 100), metrics, Duration.ofMillis(20),
+        () -> false)) {
       String before = metricsText();
       Process curl = new ProcessBuilder("curl", "-s", "--http2-prior-knowledge", "-X", "POST", "-T", "-",
           "-D", "-", "-o", "/dev/null", "-H", "content-type: application/grpc", "-H", "te: trailers",
@@ -526,6 +529,28 @@ class GrpcServerTest {
       try { // and whole calls are served as ever
         assertThat(GRPCInferenceServiceGrpc.newBlockingStub(other).withDeadlineAfter(30, TimeUnit.SECONDS)
             .modelInfer(infer("iris").addInputs(fp32("input-0", 2, TWO_ROWS)).build()).getOutputsCount()).isOne();
+      } finally {
+        other.shutdownNow();
+      }
+    }
+  }
+
+  /** A connection with no calls is closed (GOAWAY) after the idle timeout, as HTTP's kept-alive ones are. */
+  @Test
+  void anIdleConnection_isClosedAfterTheIdleTimeout() throws Exception {
+    try (GrpcServer strict = GrpcServer.start("127.0.0.1", 0, new GrpcServer.Limits(MAX_BYTES, Duration.ofSeconds(30),
+        Duration.ofMillis(300)), new InferenceService(repository, metrics, 100), metrics, Duration.ofMillis(20),
+        () -> false)) {
+      ManagedChannel other = ManagedChannelBuilder.forAddress("127.0.0.1", strict.port()).usePlaintext().build();
+      try {
+        GRPCInferenceServiceGrpc.newBlockingStub(other).withDeadlineAfter(30, TimeUnit.SECONDS)
+            .serverLive(ServerLiveRequest.getDefaultInstance());
+        assertThat(other.getState(false)).isEqualTo(ConnectivityState.READY);
+        CountDownLatch left = new CountDownLatch(1);
+        other.notifyWhenStateChanged(ConnectivityState.READY, left::countDown);
+
+        assertThat(left.await(30, TimeUnit.SECONDS)).as("the server closed the idle connection").isTrue();
+        assertThat(other.getState(false)).isEqualTo(ConnectivityState.IDLE);
       } finally {
         other.shutdownNow();
       }
@@ -630,7 +655,7 @@ class GrpcServerTest {
   @Test
   void health_notServingWhileTheHttpServerWarmsUp() {
     AtomicBoolean warming = new AtomicBoolean(true);
-    try (GrpcServer starting = GrpcServer.start("127.0.0.1", 0, MAX_BYTES, GrpcServer.DEFAULT_REQUEST_TIMEOUT,
+    try (GrpcServer starting = GrpcServer.start("127.0.0.1", 0, GrpcServer.Limits.defaults(MAX_BYTES),
         new InferenceService(repository, metrics, 100), metrics, Duration.ofMillis(20), warming::get)) {
       ManagedChannel other = ManagedChannelBuilder.forAddress("127.0.0.1", starting.port()).usePlaintext().build();
       try {
