@@ -99,7 +99,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--request-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
       defaultValue = "${env:MLAPI_REQUEST_TIMEOUT:-30s}",
       description = "Longest a client may take to send a request body: 408 after it, and a stalled connection is "
-          + "closed (env MLAPI_REQUEST_TIMEOUT; default: ${DEFAULT-VALUE}).")
+          + "closed; for gRPC, its request message (DEADLINE_EXCEEDED) (env MLAPI_REQUEST_TIMEOUT; default: "
+          + "${DEFAULT-VALUE}).")
   Duration requestTimeout;
 
   @Option(names = "--header-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -110,8 +111,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
   @Option(names = "--idle-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
       defaultValue = "${env:MLAPI_IDLE_TIMEOUT:-75s}",
-      description = "How long a kept-alive connection may wait for its next request (env MLAPI_IDLE_TIMEOUT; "
-          + "default: ${DEFAULT-VALUE}).")
+      description = "How long a kept-alive connection (gRPC: one with no call) may wait for its next request (env "
+          + "MLAPI_IDLE_TIMEOUT; default: ${DEFAULT-VALUE}).")
   Duration idleTimeout;
 
   @Option(names = "--max-connections", paramLabel = "N", defaultValue = "${env:MLAPI_MAX_CONNECTIONS}",

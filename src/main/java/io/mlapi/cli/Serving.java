@@ -109,8 +109,9 @@ final class Serving {
     MlapiServer server = MlapiServer.start(settings.server(), core, metrics, out, clock, settings.warmup());
     GrpcServer grpc;
     try {
-      grpc = GrpcServer.start(settings.server().host(), settings.grpcPort(), settings.server().maxRequestBytes(), core,
-          metrics, HEALTH_WATCH_INTERVAL, server::warming);
+      grpc = GrpcServer.start(settings.server().host(), settings.grpcPort(), new GrpcServer.Limits(
+          settings.server().maxRequestBytes(), settings.server().requestTimeout(),
+          settings.server().connections().idleTimeout()), core, metrics, HEALTH_WATCH_INTERVAL, server::warming);
     } catch (UncheckedIOException e) { // taken since the check above
       server.close();
       throw MlapiServer.cannotListen(settings.server().host(), settings.grpcPort(), GRPC_PORT_OPTION, e.getCause());

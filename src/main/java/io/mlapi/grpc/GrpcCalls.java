@@ -14,9 +14,13 @@ import io.grpc.stub.StreamObserver;
 import io.mlapi.metrics.Metrics;
 import io.mlapi.model.InferenceException;
 import io.mlapi.model.Model;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -37,9 +41,82 @@ final class GrpcCalls implements ServerInterceptor {
   private final Metrics metrics;
   private final Map<String, Metrics.Endpoint> endpoints = new ConcurrentHashMap<>();
   private final AtomicLong internalErrors = new AtomicLong();
+  private final long requestTimeoutNanos;
+  private final Set<Arriving> arriving = ConcurrentHashMap.newKeySet();
 
-  GrpcCalls(Metrics metrics) {
+  /**
+   * @param requestTimeout the longest a call's request message may take to arrive, from its headers
+   *     (HTTP's {@code --request-timeout} for bodies): a call still waiting for it then is ended
+   *     with {@code DEADLINE_EXCEEDED} by {@link #endStalled}, and its buffered bytes freed
+   */
+  GrpcCalls(Metrics metrics, Duration requestTimeout) {
+    if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+      throw new IllegalArgumentException("the request timeout must be positive, got " + requestTimeout);
+    }
     this.metrics = metrics;
+    this.requestTimeoutNanos = requestTimeout.toNanos();
+  }
+
+  /**
+   * Ends the calls whose request message has not arrived within the request timeout, as of
+   * {@code nanoTime}: run now and then (the server does so a few times per timeout). A client
+   * that sends a message's first bytes and stalls would otherwise hold them, per call, for as long
+   * as it likes.
+   */
+  void endStalled(long nanoTime) {
+    for (Arriving call : arriving) {
+      if (nanoTime - call.due >= 0) {
+        call.timeOut(requestTimeoutNanos);
+      }
+    }
+  }
+
+  /** How many calls wait for their request message now. */
+  int arriving() {
+    return arriving.size();
+  }
+
+  /**
+   * A call waiting for its request message. Exactly one of the two wins: the message (or the
+   * client's end of sending) and the call goes on, or the timeout and the call is closed; the
+   * loser does nothing, so the call is never used from two threads.
+   */
+  private final class Arriving {
+    private static final int WAITING = 0;
+    private static final int ARRIVED = 1;
+    private static final int TIMED_OUT = 2;
+    private final AtomicInteger state = new AtomicInteger(WAITING);
+    private final ServerCall<?, ?> call;
+    private final long due;
+
+    Arriving(ServerCall<?, ?> call, long due) {
+      this.call = call;
+      this.due = due;
+    }
+
+    /** Whether the call goes on: the message came in time (now, or before). */
+    boolean arrived() {
+      if (state.compareAndSet(WAITING, ARRIVED)) {
+        arriving.remove(this);
+        return true;
+      }
+      return state.get() == ARRIVED;
+    }
+
+    /** The call ended otherwise (cancelled, completed): nothing left to time out. */
+    void ended() {
+      state.compareAndSet(WAITING, ARRIVED);
+      arriving.remove(this);
+    }
+
+    void timeOut(long timeoutNanos) {
+      if (state.compareAndSet(WAITING, TIMED_OUT)) {
+        arriving.remove(this);
+        call.close(Status.DEADLINE_EXCEEDED.withDescription("the request message was not complete within "
+            + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms of the call's start (--request-timeout)"),
+            new Metadata());
+      }
+    }
   }
 
   /** What one method computes: its response, noting on {@code call} the model that answered. */
@@ -98,10 +175,33 @@ final class GrpcCalls implements ServerInterceptor {
         super.close(status, trailers);
       }
     };
+    Arriving message = new Arriving(recorded, start + requestTimeoutNanos);
+    arriving.add(message);
     ServerCall.Listener<Q> listener = Contexts.interceptCall(context, recorded, headers, next);
     return new SimpleForwardingServerCallListener<>(listener) {
       @Override
+      public void onMessage(Q request) {
+        if (message.arrived()) {
+          super.onMessage(request);
+        }
+      }
+
+      @Override
+      public void onHalfClose() {
+        if (message.arrived()) {
+          super.onHalfClose();
+        }
+      }
+
+      @Override
+      public void onComplete() {
+        message.ended();
+        super.onComplete();
+      }
+
+      @Override
       public void onCancel() {
+        message.ended();
         Deadline deadline = context.getDeadline();
         finish.accept(deadline != null && deadline.isExpired() ? Status.Code.DEADLINE_EXCEEDED : Status.Code.CANCELLED);
         super.onCancel();

@@ -31,6 +31,8 @@ public final class GrpcServer implements AutoCloseable {
   /** The inference service's full name, as clients and the health protocol name it. */
   public static final String SERVICE = GRPCInferenceServiceGrpc.SERVICE_NAME;
   private static final Logger LOG = Logger.getLogger(GrpcServer.class.getName());
+  /** HTTP/2's SETTINGS_MAX_CONCURRENT_STREAMS: 100, as most gRPC servers announce. */
+  static final int MAX_CALLS_PER_CONNECTION = 100;
 
   private final Server server;
   private final AtomicBoolean draining;
@@ -48,20 +50,34 @@ public final class GrpcServer implements AutoCloseable {
   }
 
   /**
+   * What one client may hold of the server.
+   *
+   * @param maxMessageBytes the largest request message accepted (the HTTP request size limit)
+   * @param requestTimeout the longest a call's request message may take to arrive, from its
+   *     headers (HTTP's request timeout for bodies)
+   * @param idleTimeout how long a connection without calls is kept (HTTP's idle timeout)
+   */
+  public record Limits(long maxMessageBytes, Duration requestTimeout, Duration idleTimeout) {
+    /** {@code serve}'s defaults for the timeouts. */
+    static Limits defaults(long maxMessageBytes) {
+      return new Limits(maxMessageBytes, Duration.ofSeconds(30), Duration.ofSeconds(75));
+    }
+  }
+
+  /**
    * Binds and starts serving; the port is known when this returns. Readiness (health,
    * {@code ServerReady}) also waits while {@code warming} holds: the HTTP server's warm-up, so that
    * both protocols turn ready at the same moment.
    *
    * @param port 0 picks a free one
-   * @param maxMessageBytes the largest request message accepted (the HTTP request size limit)
    * @param healthWatchInterval how often a health watch looks at readiness again
    * @throws UncheckedIOException when the port cannot be bound
    */
-  public static GrpcServer start(String host, int port, long maxMessageBytes, InferenceService core, Metrics metrics,
+  public static GrpcServer start(String host, int port, Limits limits, InferenceService core, Metrics metrics,
       Duration healthWatchInterval, BooleanSupplier warming) {
     AtomicBoolean draining = new AtomicBoolean();
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "mlapi-grpc-health");
+      Thread thread = new Thread(runnable, "mlapi-grpc-timers");
       thread.setDaemon(true);
       return thread;
     });
@@ -70,10 +86,18 @@ public final class GrpcServer implements AutoCloseable {
     ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("mlapi-grpc-", 0).factory());
     BooleanSupplier ready = () -> !draining.get() && !warming.getAsBoolean() && core.snapshot().ready();
     GrpcHealth health = new GrpcHealth(ready, scheduler, healthWatchInterval);
-    GrpcCalls calls = new GrpcCalls(metrics);
+    GrpcCalls calls = new GrpcCalls(metrics, limits.requestTimeout());
+    long sweep = Math.clamp(limits.requestTimeout().toNanos() / 4, TimeUnit.MILLISECONDS.toNanos(10),
+        TimeUnit.SECONDS.toNanos(1));
+    scheduler.scheduleWithFixedDelay(() -> calls.endStalled(System.nanoTime()), sweep, sweep, TimeUnit.NANOSECONDS);
+    // What a client may hold: a message (up to maxMessageBytes) per call, for at most the request
+    // timeout, on at most MAX_CALLS_PER_CONNECTION calls per connection (further calls wait in the
+    // client, as HTTP/2 has them), on connections closed (GOAWAY) once idle for the idle timeout.
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
         .executor(executor)
-        .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, maxMessageBytes))
+        .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, limits.maxMessageBytes()))
+        .maxConcurrentCallsPerConnection(MAX_CALLS_PER_CONNECTION)
+        .maxConnectionIdle(limits.idleTimeout().toNanos(), TimeUnit.NANOSECONDS)
         .addService(ServerInterceptors.intercept(new InferenceRpcs(core, calls, ready), calls))
         .addService(health)
         .addService(ProtoReflectionServiceV1.newInstance())

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -53,6 +54,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -90,8 +92,8 @@ class GrpcServerTest {
     repository = new ModelRepository(new RepositoryDirectory(root), ModelLoader.trained(),
         VersionPolicies.parse(List.of("iris=all")), metrics, null);
     repository.poll();
-    server = GrpcServer.start("127.0.0.1", 0, MAX_BYTES, new InferenceService(repository, metrics, 100), metrics,
-        Duration.ofMillis(20), () -> false);
+    server = GrpcServer.start("127.0.0.1", 0, GrpcServer.Limits.defaults(MAX_BYTES),
+        new InferenceService(repository, metrics, 100), metrics, Duration.ofMillis(20), () -> false);
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
         .maxInboundMessageSize(16 * 1024 * 1024).build();
     stub = GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
@@ -492,6 +494,70 @@ class GrpcServerTest {
     assertThat(inferences(metricsText())).isEqualTo(inferences(before) + 1);
   }
 
+  /**
+   * A client that starts a call, sends the first bytes of its message and then nothing holds those
+   * bytes only for the request timeout: the call is then ended with {@code DEADLINE_EXCEEDED}
+   * (sent by curl, which streams its standard input, kept open here, as the request).
+   */
+  @Test
+  void aMessageThatStopsArriving_isEndedAtTheRequestTimeout() throws Exception {
+    try (GrpcServer strict = GrpcServer.start("127.0.0.1", 0, new GrpcServer.Limits(MAX_BYTES, Duration.ofMillis(300),
+        Duration.ofSeconds(75)), new InferenceService(repository, metrics, 100), metrics, Duration.ofMillis(20),
+        () -> false)) {
+      String before = metricsText();
+      Process curl = new ProcessBuilder("curl", "-s", "--http2-prior-knowledge", "-X", "POST", "-T", "-",
+          "-D", "-", "-o", "/dev/null", "-H", "content-type: application/grpc", "-H", "te: trailers",
+          "http://127.0.0.1:" + strict.port() + "/" + GrpcServer.SERVICE + "/ModelInfer").start();
+      try {
+        // A message of 1,000 bytes announced, 10 sent, and the input left open.
+        curl.getOutputStream().write(ByteBuffer.allocate(15).put((byte) 0).putInt(1000).array());
+        curl.getOutputStream().flush();
+
+        String after = awaitMetric("status=\"DEADLINE_EXCEEDED\"");
+
+        assertThat(after).contains("mlapi_requests_total{endpoint=\"inference.GRPCInferenceService/ModelInfer\","
+            + "model=\"\",protocol=\"grpc\",status=\"DEADLINE_EXCEEDED\",version=\"\"} 1.0");
+        assertThat(inferences(after)).as("inferences run").isEqualTo(inferences(before));
+        curl.getOutputStream().close(); // curl ends its upload, then shows what it was told
+        assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+            .contains("grpc-status: 4", "grpc-message: the request message was not complete within 300 ms of the "
+                + "call's start (--request-timeout)");
+      } finally {
+        curl.destroyForcibly();
+      }
+      ManagedChannel other = ManagedChannelBuilder.forAddress("127.0.0.1", strict.port()).usePlaintext().build();
+      try { // and whole calls are served as ever
+        assertThat(GRPCInferenceServiceGrpc.newBlockingStub(other).withDeadlineAfter(30, TimeUnit.SECONDS)
+            .modelInfer(infer("iris").addInputs(fp32("input-0", 2, TWO_ROWS)).build()).getOutputsCount()).isOne();
+      } finally {
+        other.shutdownNow();
+      }
+    }
+  }
+
+  /** A connection with no calls is closed (GOAWAY) after the idle timeout, as HTTP's kept-alive ones are. */
+  @Test
+  void anIdleConnection_isClosedAfterTheIdleTimeout() throws Exception {
+    try (GrpcServer strict = GrpcServer.start("127.0.0.1", 0, new GrpcServer.Limits(MAX_BYTES, Duration.ofSeconds(30),
+        Duration.ofMillis(300)), new InferenceService(repository, metrics, 100), metrics, Duration.ofMillis(20),
+        () -> false)) {
+      ManagedChannel other = ManagedChannelBuilder.forAddress("127.0.0.1", strict.port()).usePlaintext().build();
+      try {
+        GRPCInferenceServiceGrpc.newBlockingStub(other).withDeadlineAfter(30, TimeUnit.SECONDS)
+            .serverLive(ServerLiveRequest.getDefaultInstance());
+        assertThat(other.getState(false)).isEqualTo(ConnectivityState.READY);
+        CountDownLatch left = new CountDownLatch(1);
+        other.notifyWhenStateChanged(ConnectivityState.READY, left::countDown);
+
+        assertThat(left.await(30, TimeUnit.SECONDS)).as("the server closed the idle connection").isTrue();
+        assertThat(other.getState(false)).isEqualTo(ConnectivityState.IDLE);
+      } finally {
+        other.shutdownNow();
+      }
+    }
+  }
+
   private String awaitMetric(String text) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     String now = metricsText();
@@ -592,8 +658,8 @@ class GrpcServerTest {
   void health_notServingUntilTheModelsAreLoaded() {
     ModelRepository empty = new ModelRepository(new RepositoryDirectory(root), ModelLoader.trained(),
         VersionPolicies.latest(), metrics, null);
-    try (GrpcServer starting = GrpcServer.start("127.0.0.1", 0, MAX_BYTES, new InferenceService(empty, metrics, 100),
-        metrics, Duration.ofMillis(20), () -> false)) {
+    try (GrpcServer starting = GrpcServer.start("127.0.0.1", 0, GrpcServer.Limits.defaults(MAX_BYTES),
+        new InferenceService(empty, metrics, 100), metrics, Duration.ofMillis(20), () -> false)) {
       ManagedChannel other = ManagedChannelBuilder.forAddress("127.0.0.1", starting.port()).usePlaintext().build();
       try {
         HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(other);
@@ -617,8 +683,8 @@ class GrpcServerTest {
   @Test
   void health_notServingWhileTheHttpServerWarmsUp() {
     AtomicBoolean warming = new AtomicBoolean(true);
-    try (GrpcServer starting = GrpcServer.start("127.0.0.1", 0, MAX_BYTES, new InferenceService(repository, metrics,
-        100), metrics, Duration.ofMillis(20), warming::get)) {
+    try (GrpcServer starting = GrpcServer.start("127.0.0.1", 0, GrpcServer.Limits.defaults(MAX_BYTES),
+        new InferenceService(repository, metrics, 100), metrics, Duration.ofMillis(20), warming::get)) {
       ManagedChannel other = ManagedChannelBuilder.forAddress("127.0.0.1", starting.port()).usePlaintext().build();
       try {
         HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(other);
@@ -671,7 +737,7 @@ class GrpcServerTest {
 
   @Test
   void startOnAPortInUse_saysWhich() {
-    assertThatThrownBy(() -> GrpcServer.start("127.0.0.1", server.port(), MAX_BYTES,
+    assertThatThrownBy(() -> GrpcServer.start("127.0.0.1", server.port(), GrpcServer.Limits.defaults(MAX_BYTES),
         new InferenceService(repository, metrics, 100), metrics, Duration.ofSeconds(1), () -> false))
         .hasMessageStartingWith("cannot listen for gRPC on 127.0.0.1:" + server.port() + ": ");
   }
