@@ -21,10 +21,6 @@ final class AccessLog {
     this.clock = clock;
   }
 
-  boolean enabled() {
-    return out != null;
-  }
-
   void write(Exchange exchange, String endpoint, int status, long nanos) {
     if (out == null) {
       return;

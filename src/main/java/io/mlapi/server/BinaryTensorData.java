@@ -10,6 +10,7 @@ import io.mlapi.model.Tensor;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Triton's binary tensor data extension of the Open Inference Protocol's REST form (KServe's and
@@ -25,6 +26,8 @@ import java.util.Optional;
 final class BinaryTensorData {
   static final HeaderName HEADER_LENGTH = HeaderNames.create("Inference-Header-Content-Length");
   static final String SIZE = "binary_data_size";
+  /** A length the header may give: at most ten digits, so it parses as a long whatever it says. */
+  private static final Pattern LENGTH = Pattern.compile("[0-9]{1,10}");
 
   private BinaryTensorData() {}
 
@@ -59,7 +62,7 @@ final class BinaryTensorData {
       return new Request(json, json.length, null);
     }
     String value = header.get().trim();
-    if (!value.matches("[0-9]{1,10}")) {
+    if (!LENGTH.matcher(value).matches()) {
       throw InferenceException.invalidInput("the Inference-Header-Content-Length header must be the length of the "
           + "JSON object at the start of the body, in bytes, got \"" + InferenceException.abbreviate(value) + "\"");
     }

@@ -68,31 +68,9 @@ final class HeadResponse implements ServerResponse {
     return response.isSent();
   }
 
-  /** Counts what the route writes, and sends its length with no body when it is closed. */
   @Override
   public OutputStream outputStream() {
-    return new OutputStream() {
-      private long length;
-      private boolean closed;
-
-      @Override
-      public void write(int b) {
-        length++;
-      }
-
-      @Override
-      public void write(byte[] bytes, int offset, int count) {
-        length += count;
-      }
-
-      @Override
-      public void close() {
-        if (!closed) {
-          closed = true;
-          sendLength(length);
-        }
-      }
-    };
+    throw new UnsupportedOperationException("routes send bytes, not streams");
   }
 
   @Override

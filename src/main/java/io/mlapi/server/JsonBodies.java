@@ -190,13 +190,10 @@ final class JsonBodies {
     this.budget = budget;
   }
 
-  /** The request body as a JSON object: 415 when it says it is not JSON, 413 over the limit, 408 late, 400 when empty or malformed. */
-  JsonNode read(Exchange exchange) {
-    byte[] body = json(exchange);
-    return object(body, body.length);
-  }
-
-  /** Like {@link #read}, but an empty body is {@code null}: for commands whose body is optional. */
+  /**
+   * The request body as a JSON object, for commands whose body is optional: {@code null} when it
+   * is empty; 415 when it says it is not JSON, 413 over the limit, 408 late, 400 when malformed.
+   */
   JsonNode readOptional(Exchange exchange) {
     JsonContentType.require(exchange.request());
     byte[] body = bytes(exchange);
@@ -217,7 +214,7 @@ final class JsonBodies {
   }
 
   /** The first {@code length} bytes of {@code body} as a JSON object: 400 when they are not one. */
-  static JsonNode object(byte[] body, int length) {
+  private static JsonNode object(byte[] body, int length) {
     try {
       JsonNode tree = MAPPER.readTree(body, 0, length);
       if (tree == null || !tree.isObject()) {
@@ -233,7 +230,8 @@ final class JsonBodies {
 
   /**
    * Reads the request body as one JSON object, streaming: each top-level field goes to
-   * {@code fields}, which reads the ones it knows. The errors are those of {@link #read}.
+   * {@code fields}, which reads the ones it knows: 415 when it says it is not JSON, 413 over
+   * the limit, 408 late, 400 when empty, malformed or not an object.
    */
   void readObject(Exchange exchange, FieldReader fields) {
     byte[] body = json(exchange);

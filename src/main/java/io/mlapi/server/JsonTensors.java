@@ -219,9 +219,7 @@ final class JsonTensors {
         default -> parser.skipChildren();
       }
     }
-    if (parameters.isObject()) {
-      parameters.fieldNames().forEachRemaining(parameter -> parameterCheck.accept(where + ".parameters", parameter));
-    }
+    checkParameters(where + ".parameters", parameters, parameterCheck);
     Header header = Header.of(name, datatype, shape, where);
     JsonNode binarySize = parameters.path(BinaryTensorData.SIZE);
     if (!binarySize.isMissingNode()) {
@@ -246,6 +244,13 @@ final class JsonTensors {
       throw wrongValues;
     }
     return new Tensor(header.name(), header.datatype(), header.shape(), values);
+  }
+
+  /** Hands each name of the {@code parameters} object at {@code where} (if it is one) to {@code check}. */
+  static void checkParameters(String where, JsonNode parameters, BiConsumer<String, String> check) {
+    if (parameters.isObject()) {
+      parameters.fieldNames().forEachRemaining(name -> check.accept(where, name));
+    }
   }
 
   /**

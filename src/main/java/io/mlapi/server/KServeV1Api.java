@@ -45,9 +45,7 @@ final class KServeV1Api {
 
   /** {@code POST /v1/models/NAME:predict}: the route's last segment is {@code NAME:predict} (routes split it at the first colon). */
   void predict(Exchange exchange) {
-    String target = exchange.param("name");
-    Model model = core.snapshot().model(target.substring(0, target.indexOf(':')), null);
-    exchange.answeredBy(model);
+    Model model = target(exchange);
     Instances instances = new Instances();
     bodies.readObject(exchange, instances);
     RowPrediction prediction = core.predictRows(model, instances.rows(model, core), false, true);
@@ -64,11 +62,17 @@ final class KServeV1Api {
    * 404 for an unknown model, as for {@code :predict}.
    */
   void explain(Exchange exchange) {
+    Model model = target(exchange);
+    throw InferenceException.unimplemented("model " + model.name() + " has no explainer: mlapi serves predictions "
+        + "only (POST /v1/models/" + model.name() + ":predict)");
+  }
+
+  /** The model of a {@code NAME:verb} route (routes split the last segment at its first colon): 404 when unknown. */
+  private Model target(Exchange exchange) {
     String target = exchange.param("name");
     Model model = core.snapshot().model(target.substring(0, target.indexOf(':')), null);
     exchange.answeredBy(model);
-    throw InferenceException.unimplemented("model " + model.name() + " has no explainer: mlapi serves predictions "
-        + "only (POST /v1/models/" + model.name() + ":predict)");
+    return model;
   }
 
   record ModelReady(String name, boolean ready) {}

@@ -24,6 +24,8 @@ import java.util.logging.Logger;
 /** The HTTP server: {@link HttpApi}'s routes on a Helidon webserver with virtual threads, and its orderly stop. */
 public final class MlapiServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(MlapiServer.class.getName());
+  /** How a user chooses the HTTP port, for the errors that say to choose another. */
+  private static final String PORT_OPTION = "--port (or PORT; 0 picks a free one)";
 
   private final WebServer server;
   private final HttpApi api;
@@ -99,7 +101,7 @@ public final class MlapiServer implements AutoCloseable {
           .build()
           .start();
       if (!server.isRunning()) { // Helidon logs why (a port in use, say) and returns a server that is not running
-        throw cannotListen(config.host(), config.port(), "--port (or PORT; 0 picks a free one)", null);
+        throw cannotListen(config.host(), config.port(), PORT_OPTION, null);
       }
       LOG.info("limits: " + limits.maxConnections() + " connections, " + limits.maxBufferedBytes()
           + " bytes of requests buffered, request heads within " + limits.headerTimeout().toMillis()
@@ -158,7 +160,7 @@ public final class MlapiServer implements AutoCloseable {
    * listened on now: checked before the models load, so a port in use stops {@code serve} at once.
    */
   public static void checkCanListen(ServerConfig config) {
-    checkCanListen(config.host(), config.port(), "--port (or PORT; 0 picks a free one)");
+    checkCanListen(config.host(), config.port(), PORT_OPTION);
   }
 
   /**

@@ -101,9 +101,11 @@ final class OpenInferenceApi {
       throw InferenceException.invalidInput("the body needs \"inputs\": a non-empty list of tensors {\"name\", "
           + "\"shape\", \"datatype\", \"data\"}; model " + model.name() + " takes " + describe(model.inputs()));
     }
-    checkParameters("parameters", parameters);
+    // The core refuses parameters that ask for what mlapi does not do.
+    JsonTensors.checkParameters("parameters", parameters, core::checkParameter);
     for (int i = 0; i < requested.size(); i++) {
-      checkParameters("outputs[" + i + "].parameters", requested.get(i).path("parameters"));
+      JsonTensors.checkParameters("outputs[" + i + "].parameters", requested.get(i).path("parameters"),
+          core::checkParameter);
     }
     List<Tensor> tensors = inputs.tensors(); // each input's own parameters are checked as it is read
     request.requireAllClaimed();
@@ -126,13 +128,6 @@ final class OpenInferenceApi {
       json.writeEndArray();
       json.writeEndObject();
     }, answer, binary);
-  }
-
-  /** Lets the core refuse parameters that ask for what mlapi does not do. */
-  private void checkParameters(String where, JsonNode parameters) {
-    if (parameters.isObject()) {
-      parameters.fieldNames().forEachRemaining(name -> core.checkParameter(where, name));
-    }
   }
 
   /** The model's first sample row (its first test row), for clients and the console to start from; or none. */

@@ -2,6 +2,7 @@ package io.mlapi.server;
 
 import io.mlapi.model.InferenceException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.mlapi.inference.InferenceService;
@@ -13,6 +14,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,7 +34,9 @@ import java.util.function.Supplier;
  */
 final class RepositoryApi {
   /** How long a command waits for a load already running before answering 503; also its {@code Retry-After}. */
-  static final java.time.Duration BUSY_WAIT = java.time.Duration.ofSeconds(5);
+  static final Duration BUSY_WAIT = Duration.ofSeconds(5);
+  private static final String BEARER = "Bearer ";
+  private static final HeaderName SEC_FETCH_SITE = HeaderNames.create("Sec-Fetch-Site");
 
   private final InferenceService core;
   private final JsonBodies bodies;
@@ -141,8 +145,6 @@ final class RepositoryApi {
     }
   }
 
-  private static final String BEARER = "Bearer ";
-
   /**
    * Refuses a call a browser says comes from another site: its {@code Origin} names another host
    * (or is {@code null}, as from a sandboxed frame or a file), or its {@code Sec-Fetch-Site} says
@@ -160,8 +162,6 @@ final class RepositoryApi {
           + "or a client that is not a browser");
     }
   }
-
-  private static final io.helidon.http.HeaderName SEC_FETCH_SITE = io.helidon.http.HeaderNames.create("Sec-Fetch-Site");
 
   /**
    * Whether an {@code Origin} ({@code scheme://host[:port]}) names the host and port of the

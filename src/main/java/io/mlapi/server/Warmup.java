@@ -177,7 +177,8 @@ final class Warmup {
     }
     List<Request> requests = new ArrayList<>();
     for (double[][] batch : batches) {
-      String instances = "{\"instances\": " + matrix(batch) + "}";
+      String data = matrix(batch);
+      String instances = "{\"instances\": " + data + "}";
       if (isDefault) {
         requests.add(request("/predict", instances));
       }
@@ -185,7 +186,7 @@ final class Warmup {
       if (datatype != null) {
         requests.add(request("/v2/models/" + model.name() + "/infer", "{\"inputs\": [{\"name\": \""
             + signature.input() + "\", \"shape\": [" + batch.length + ", " + batch[0].length + "], \"datatype\": \""
-            + datatype + "\", \"data\": " + matrix(batch) + "}]}"));
+            + datatype + "\", \"data\": " + data + "}]}"));
       }
     }
     return requests;
