@@ -139,29 +139,7 @@ final class GrpcTensors {
             + " is out of the range of " + datatype);
       }
     }
-    return switch (datatype.size()) {
-      case 1 -> {
-        byte[] values = new byte[count];
-        for (int i = 0; i < count; i++) {
-          values[i] = (byte) element.applyAsLong(i);
-        }
-        yield values;
-      }
-      case 2 -> {
-        short[] values = new short[count];
-        for (int i = 0; i < count; i++) {
-          values[i] = (short) element.applyAsLong(i);
-        }
-        yield values;
-      }
-      default -> {
-        int[] values = new int[count];
-        for (int i = 0; i < count; i++) {
-          values[i] = (int) element.applyAsLong(i);
-        }
-        yield values;
-      }
-    };
+    return TensorFields.narrow(datatype, count, element);
   }
 
   /**

@@ -4,6 +4,7 @@ import io.mlapi.model.Datatype;
 import io.mlapi.model.InferenceException;
 import io.mlapi.model.Tensor;
 import java.util.Arrays;
+import java.util.function.IntToLongFunction;
 
 /**
  * The checks every protocol's decoder applies to a request tensor's own fields (its datatype, its
@@ -60,6 +61,38 @@ public final class TensorFields {
           + Tensor.MAX_ELEMENTS + " elements");
     }
     return count;
+  }
+
+  /**
+   * The {@code count} integers {@code element} gives, in the Java array {@link Tensor}
+   * holds for {@code datatype}, an integer type of at most 32 bits (each value already checked to
+   * {@link #fits}).
+   */
+  public static Object narrow(Datatype datatype, int count, IntToLongFunction element) {
+    return switch (datatype.size()) {
+      case 1 -> {
+        byte[] values = new byte[count];
+        for (int i = 0; i < count; i++) {
+          values[i] = (byte) element.applyAsLong(i);
+        }
+        yield values;
+      }
+      case 2 -> {
+        short[] values = new short[count];
+        for (int i = 0; i < count; i++) {
+          values[i] = (short) element.applyAsLong(i);
+        }
+        yield values;
+      }
+      case 4 -> {
+        int[] values = new int[count];
+        for (int i = 0; i < count; i++) {
+          values[i] = (int) element.applyAsLong(i);
+        }
+        yield values;
+      }
+      default -> throw new IllegalArgumentException("not an integer type of at most 32 bits: " + datatype);
+    };
   }
 
   /**

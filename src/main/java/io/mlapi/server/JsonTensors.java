@@ -571,26 +571,9 @@ final class JsonTensors {
         case BOOL -> Arrays.copyOf((boolean[]) array, size);
         case BYTES -> Arrays.copyOf((byte[][]) array, size);
         case INT64, UINT64 -> Arrays.copyOf((long[]) array, size);
-        case INT32, UINT32 -> {
-          int[] narrow = new int[size];
-          for (int i = 0; i < size; i++) {
-            narrow[i] = (int) ((long[]) array)[i];
-          }
-          yield narrow;
-        }
-        case INT16, UINT16 -> {
-          short[] narrow = new short[size];
-          for (int i = 0; i < size; i++) {
-            narrow[i] = (short) ((long[]) array)[i];
-          }
-          yield narrow;
-        }
-        case INT8, UINT8 -> {
-          byte[] narrow = new byte[size];
-          for (int i = 0; i < size; i++) {
-            narrow[i] = (byte) ((long[]) array)[i];
-          }
-          yield narrow;
+        case INT32, UINT32, INT16, UINT16, INT8, UINT8 -> {
+          long[] values = (long[]) array;
+          yield TensorFields.narrow(datatype, size, i -> values[i]);
         }
         case FP16 -> throw new AssertionError("refused before");
       };
