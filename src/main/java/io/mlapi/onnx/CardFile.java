@@ -95,12 +95,12 @@ record CardFile(String description, List<String> features, List<String> classes,
     if (tree == null || !tree.isObject()) {
       throw new IllegalArgumentException("must be a JSON object, e.g. {\"description\": \"...\"}");
     }
-    for (String field : iterable(tree.fieldNames())) {
+    tree.fieldNames().forEachRemaining(field -> {
       if (!FIELDS.contains(field)) {
         throw new IllegalArgumentException("unknown field \"" + InferenceException.abbreviate(field) + "\"; the fields of an ONNX model's "
             + FILE + " are " + String.join(", ", FIELDS.stream().sorted().toList()));
       }
-    }
+    });
     String description = null;
     JsonNode node = tree.get("description");
     if (node != null) {
@@ -192,9 +192,5 @@ record CardFile(String description, List<String> features, List<String> classes,
       }
     }
     return rows;
-  }
-
-  private static <T> Iterable<T> iterable(java.util.Iterator<T> iterator) {
-    return () -> iterator;
   }
 }
