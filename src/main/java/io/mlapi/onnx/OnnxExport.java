@@ -64,7 +64,7 @@ public final class OnnxExport {
    *
    * @param scaling the model's feature scaling, or {@code null} when it has none
    */
-  public static byte[] of(TrainedModel model, FeatureScaling scaling) {
+  static byte[] of(TrainedModel model, FeatureScaling scaling) {
     ModelCard card = model.card();
     String doc = "mlapi model " + card.name() + " version " + card.version() + ": " + card.algorithm() + ", "
         + card.parameters().kernel() + " kernel, trained on " + card.data().source() + " (SHA-256 "
