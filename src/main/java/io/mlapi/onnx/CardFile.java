@@ -139,7 +139,11 @@ record CardFile(String description, List<String> features, List<String> classes,
     return new CardFile(description, features, classes, testRows, expected, tolerance);
   }
 
-  private static List<String> names(JsonNode node, String field, int atLeast) {
+  /**
+   * @throws IllegalArgumentException unless {@code node} is a list of {@code atLeast} to {@value #MAX_NAMES}
+   *     distinct, non-empty names of at most {@value #MAX_NAME} characters
+   */
+  static List<String> names(JsonNode node, String field, int atLeast) {
     if (node == null) {
       return List.of();
     }
