@@ -49,7 +49,7 @@ record CardFile(String description, List<String> features, List<String> classes,
   static final double DEFAULT_TOLERANCE = 1e-5;
   static final CardFile NONE = new CardFile(null, List.of(), List.of(), new double[0][], Map.of(), DEFAULT_TOLERANCE);
 
-  private static final int MAX_TEXT = 4096;
+  static final int MAX_TEXT = 4096;
   private static final int MAX_NAME = 256;
   private static final int MAX_NAMES = 100_000;
   private static final int MAX_TEST_ROWS = 1000;
