@@ -49,7 +49,7 @@ record CardFile(String description, List<String> features, List<String> classes,
   static final double DEFAULT_TOLERANCE = 1e-5;
   static final CardFile NONE = new CardFile(null, List.of(), List.of(), new double[0][], Map.of(), DEFAULT_TOLERANCE);
 
-  private static final int MAX_TEXT = 4096;
+  static final int MAX_TEXT = 4096;
   private static final int MAX_NAME = 256;
   private static final int MAX_NAMES = 100_000;
   private static final int MAX_TEST_ROWS = 1000;
@@ -95,12 +95,12 @@ record CardFile(String description, List<String> features, List<String> classes,
     if (tree == null || !tree.isObject()) {
       throw new IllegalArgumentException("must be a JSON object, e.g. {\"description\": \"...\"}");
     }
-    for (String field : iterable(tree.fieldNames())) {
+    tree.fieldNames().forEachRemaining(field -> {
       if (!FIELDS.contains(field)) {
         throw new IllegalArgumentException("unknown field \"" + InferenceException.abbreviate(field) + "\"; the fields of an ONNX model's "
             + FILE + " are " + String.join(", ", FIELDS.stream().sorted().toList()));
       }
-    }
+    });
     String description = null;
     JsonNode node = tree.get("description");
     if (node != null) {
@@ -139,7 +139,11 @@ record CardFile(String description, List<String> features, List<String> classes,
     return new CardFile(description, features, classes, testRows, expected, tolerance);
   }
 
-  private static List<String> names(JsonNode node, String field, int atLeast) {
+  /**
+   * @throws IllegalArgumentException unless {@code node} is a list of {@code atLeast} to {@value #MAX_NAMES}
+   *     distinct, non-empty names of at most {@value #MAX_NAME} characters
+   */
+  static List<String> names(JsonNode node, String field, int atLeast) {
     if (node == null) {
       return List.of();
     }
@@ -192,9 +196,5 @@ record CardFile(String description, List<String> features, List<String> classes,
       }
     }
     return rows;
-  }
-
-  private static <T> Iterable<T> iterable(java.util.Iterator<T> iterator) {
-    return () -> iterator;
   }
 }

@@ -1,12 +1,9 @@
 package io.mlapi.onnx;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mlapi.model.ModelFormatException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -29,20 +26,8 @@ final class ExportMetadata {
       return List.of();
     }
     try {
-      JsonNode node = JSON.readTree(value);
-      if (node != null && node.isArray() && !node.isEmpty() && node.size() <= 100_000) {
-        List<String> names = new ArrayList<>(node.size());
-        for (JsonNode name : node) {
-          if (!name.isTextual() || name.textValue().isEmpty() || name.textValue().length() > 256) {
-            break;
-          }
-          names.add(name.textValue());
-        }
-        if (names.size() == node.size() && new HashSet<>(names).size() == names.size()) {
-          return List.copyOf(names);
-        }
-      }
-    } catch (JacksonException e) {
+      return List.copyOf(CardFile.names(JSON.readTree(value), key, 1)); // checked as model.json's names are
+    } catch (JacksonException | IllegalArgumentException e) {
       // refused below
     }
     throw new ModelFormatException(file + ": its metadata " + key + " must be a JSON list of distinct, non-empty "

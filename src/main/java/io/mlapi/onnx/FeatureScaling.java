@@ -8,7 +8,7 @@ import io.mlapi.data.Scaler;
  * {@code offset = mean_, scale = 1 / scale_}; its {@code MinMaxScaler} is
  * {@code offset = -min_ / scale_, scale = scale_}.
  */
-public record FeatureScaling(double[] offset, double[] scale) {
+record FeatureScaling(double[] offset, double[] scale) {
   public FeatureScaling {
     if (offset.length != scale.length || offset.length == 0) {
       throw new IllegalArgumentException("a scaling needs one offset and one scale per feature, got "

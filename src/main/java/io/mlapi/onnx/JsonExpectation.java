@@ -31,7 +31,7 @@ final class JsonExpectation {
     }
     for (int i = 0; i < values.size(); i++) {
       JsonNode value = values.get(i);
-      String got = null;
+      String got;
       boolean same;
       if (answer.datatype() == Datatype.BYTES) {
         got = "\"" + answer.string(i) + "\"";

@@ -64,7 +64,7 @@ public final class OnnxExport {
    *
    * @param scaling the model's feature scaling, or {@code null} when it has none
    */
-  public static byte[] of(TrainedModel model, FeatureScaling scaling) {
+  static byte[] of(TrainedModel model, FeatureScaling scaling) {
     ModelCard card = model.card();
     String doc = "mlapi model " + card.name() + " version " + card.version() + ": " + card.algorithm() + ", "
         + card.parameters().kernel() + " kernel, trained on " + card.data().source() + " (SHA-256 "
@@ -224,9 +224,11 @@ public final class OnnxExport {
      * pair {@code (i, j)} reads; every other coefficient is 0.
      */
     static Vectors primal(SvcModel svm) {
+      if (svm.supportVectorCount() == 0) {
+        throw new IllegalArgumentException("a model without support vectors cannot be exported");
+      }
       int k = svm.classCount();
       int features = svm.featureCount();
-      int total = svm.supportVectorCount();
       double[] sv = svm.supportVectorsByRow();
       double[][] coef = svm.dualCoefficients();
       int[] count = svm.supportVectorsPerClass();
@@ -254,9 +256,6 @@ public final class OnnxExport {
           coefficients[(j - 1) * pairs + p] = 1;
           perClass[i]++;
         }
-      }
-      if (total == 0) {
-        throw new IllegalArgumentException("a model without support vectors cannot be exported");
       }
       return new Vectors(weights, coefficients, perClass);
     }

@@ -139,7 +139,7 @@ public final class OnnxLoader {
     List<ModelOutput> outputs = checkRun.outputs();
     RowSignature rows = rowInput == null ? null : RowInputs.signature(rowInput, width, features, classes, outputs);
     String description = card.description() != null ? card.description()
-        : metadata.getDescription().isEmpty() ? null : metadata.getDescription();
+        : metadata.getDescription().isEmpty() ? null : cut(metadata.getDescription(), CardFile.MAX_TEXT);
     OnnxCard onnxCard = new OnnxCard(name, version, OnnxModel.PLATFORM, description, checked, producer(metadata),
         inputs, outputs.stream().map(ModelOutput::spec).toList(),
         !features.isEmpty() || rows == null ? features : rows.features(), classes,
@@ -151,7 +151,7 @@ public final class OnnxLoader {
   private static OnnxCard.Producer producer(OnnxModelMetadata metadata) {
     Map<String, String> properties = new LinkedHashMap<>();
     metadata.getCustomMetadata().entrySet().stream().sorted(Map.Entry.comparingByKey()).limit(32)
-        .forEach(e -> properties.put(cut(e.getKey()), cut(e.getValue())));
+        .forEach(e -> properties.put(cut(e.getKey(), 256), cut(e.getValue(), 256)));
     long modelVersion = metadata.getVersion();
     return new OnnxCard.Producer(blankToNull(metadata.getProducerName()), blankToNull(metadata.getDomain()),
         blankToNull(metadata.getGraphName()), blankToNull(metadata.getGraphDescription()),
@@ -159,12 +159,13 @@ public final class OnnxLoader {
         properties.isEmpty() ? null : properties);
   }
 
-  private static String cut(String text) {
-    return text.length() <= 256 ? text : text.substring(0, 253) + "...";
+  /** The file's own text, which /card serves on every call, within {@code max} characters. */
+  private static String cut(String text, int max) {
+    return text.length() <= max ? text : text.substring(0, max - 3) + "...";
   }
 
   private static String blankToNull(String text) {
-    return text == null || text.isBlank() ? null : cut(text);
+    return text == null || text.isBlank() ? null : cut(text, 256);
   }
 
   static ModelFormatException refuse(Path file, String reason) {

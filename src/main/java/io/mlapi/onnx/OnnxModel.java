@@ -42,6 +42,7 @@ public final class OnnxModel implements Model {
   private final List<TensorSpec> inputs;
   private final Map<String, ModelOutput> outputs;
   private final List<TensorSpec> outputSpecs;
+  private final List<String> defaultOutputs;
   private final RowSignature rows;
   private final OnnxCard card;
   private final double[][] sampleRows;
@@ -65,6 +66,7 @@ public final class OnnxModel implements Model {
     outputs.forEach(output -> byName.put(output.spec().name(), output));
     this.outputs = byName;
     this.outputSpecs = outputs.stream().map(ModelOutput::spec).toList();
+    this.defaultOutputs = List.copyOf(byName.keySet()); // once here, not on every request that names none
     this.rows = rows;
     this.card = card;
     this.sampleRows = sampleRows;
@@ -98,7 +100,7 @@ public final class OnnxModel implements Model {
   /** Every output, as ONNX Runtime (and Triton) answer a request that names none. */
   @Override
   public List<String> defaultOutputs() {
-    return List.copyOf(outputs.keySet());
+    return defaultOutputs;
   }
 
   @Override

@@ -5,25 +5,18 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The few pieces of the Protocol Buffers wire format an ONNX file needs, written by hand so that
- * exporting a model takes no protobuf library: varints, 32-bit floats, length-delimited bytes and
+ * exporting a model takes no protobuf library: varints, length-delimited bytes and
  * messages, and packed repeated numbers (which every protobuf parser reads for repeated scalars).
  */
 final class ProtoWriter {
   private static final int VARINT = 0;
   private static final int LENGTH_DELIMITED = 2;
-  private static final int FIXED32 = 5;
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
   ProtoWriter varint(int field, long value) {
     tag(field, VARINT);
     rawVarint(value);
-    return this;
-  }
-
-  ProtoWriter float32(int field, float value) {
-    tag(field, FIXED32);
-    rawFixed32(Float.floatToIntBits(value));
     return this;
   }
 

@@ -115,10 +115,15 @@ class OnnxLoaderTest {
 
   /** {@code y = Identity(x)} with {@code x} FLOAT of {@code dimensions}, and the given metadata_props. */
   private static byte[] identity(Map<String, String> metadata, long... dimensions) {
+    return identity("", metadata, dimensions);
+  }
+
+  /** As {@link #identity(Map, long...)}, with the model's {@code doc_string}. */
+  private static byte[] identity(String doc, Map<String, String> metadata, long... dimensions) {
     ProtoWriter graph = OnnxGraph.graph("identity", "", List.of(OnnxGraph.node("Identity", "", "identity",
         List.of("x"), List.of("y"), List.of())), List.of(OnnxGraph.tensor("x", OnnxGraph.FLOAT, dimensions)),
         List.of(OnnxGraph.tensor("y", OnnxGraph.FLOAT, dimensions)), List.of());
-    return OnnxGraph.model(graph, Map.of("", 15), "tests", "1", 1, "", metadata);
+    return OnnxGraph.model(graph, Map.of("", 15), "tests", "1", 1, doc, metadata);
   }
 
   @Test
@@ -133,6 +138,19 @@ class OnnxLoaderTest {
         .isInstanceOf(ModelFormatException.class)
         .hasMessageEndingWith("model.onnx: its metadata mlapi.features must be a JSON list of distinct, non-empty "
             + "names of at most 256 characters");
+  }
+
+  @Test
+  void docString_isTheDescription_cutAsModelJsonsIs() {
+    byte[] described = identity("adds nothing", Map.of(), -1, 2);
+    try (OnnxModel model = loader.load(OnnxFixtures.publish(repository, "short", 1, described, null), "short", 1)) {
+      assertThat(model.card().description()).isEqualTo("adds nothing");
+    }
+
+    byte[] verbose = identity("x".repeat(1_000_000), Map.of(), -1, 2);
+    try (OnnxModel model = loader.load(OnnxFixtures.publish(repository, "long", 1, verbose, null), "long", 1)) {
+      assertThat(model.card().description()).hasSize(4096).startsWith("xxx").endsWith("x...");
+    }
   }
 
   @Test
