@@ -92,7 +92,7 @@ final class Serving {
       loader = renamed.loader(loader);
     }
     ModelRepository repository = new ModelRepository(source, loader, settings.policies(), metrics,
-        settings.defaultModel(), settings.loadTimeout(), ModelRepository.DEFAULT_MAX_FILE_BYTES);
+        settings.defaultModel(), settings.loadTimeout());
     metrics.watch(repository::state);
     // The models load (or the first one trains) while the server starts: the two share nothing,
     // and on a cold JVM each takes a few hundred milliseconds, so overlapping them makes the server
