@@ -146,11 +146,7 @@ final class Serving {
           + settings.modelDir().resolve(settings.modelFile()) + " (models in " + settings.modelDir() + ": "
           + modelNames(state) + ")");
     }
-    if (settings.modelName() != null && !state.started()) {
-      stop.run();
-      return fail(ExitCodes.BAD_INPUT, String.join("; ", repository.problems()));
-    }
-    if (settings.repository() == null && !state.ready()) {
+    if ((settings.modelName() != null && !state.started()) || (settings.repository() == null && !state.ready())) {
       stop.run();
       return fail(ExitCodes.BAD_INPUT, String.join("; ", repository.problems()));
     }
