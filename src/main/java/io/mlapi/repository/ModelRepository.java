@@ -171,8 +171,7 @@ public final class ModelRepository {
   private void pollLocked(Set<String> only) {
     Map<String, NavigableMap<Integer, VersionDir>> scan;
     try {
-      scan = only == null ? bounded("scanning " + source, source::scan)
-          : bounded("scanning " + source, () -> source.scan(only));
+      scan = bounded("scanning " + source, only == null ? source::scan : () -> source.scan(only));
     } catch (CancellationException e) {
       throw e;
     } catch (Throwable e) {
