@@ -514,7 +514,9 @@ public final class ModelRepository {
       }
     }, loads);
     try {
-      return result.get(loadTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      // A timeout too long for a long of nanoseconds (--load-timeout PT3000000H) is as good as none.
+      return loadTimeout.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? result.get()
+          : result.get(loadTimeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
       throw e.getCause();
     } catch (TimeoutException e) {
