@@ -202,18 +202,17 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
   /** The options, checked: a bad value is a usage error, reported before anything starts. */
   private ServeSettings settings() {
-    if (!accessLog.equals("json") && !accessLog.equals("off")) {
-      throw new ParameterException(spec.commandLine(), "--access-log must be json or off, got \"" + accessLog + "\"");
-    }
-    if (pollInterval.isNegative()) {
-      throw new ParameterException(spec.commandLine(), "--poll-interval must not be negative, got " + pollInterval);
-    }
-    if (exitAfterWarmup && warmup.isZero()) {
-      throw new ParameterException(spec.commandLine(),
-          "--exit-after-warmup needs a warm-up: give --warmup a duration above 0");
-    }
-    // The constructors and parsers below check their arguments, which here are the user's values.
+    // The checks, constructors and parsers below refuse a value with an IllegalArgumentException: the user's mistake.
     try {
+      if (!accessLog.equals("json") && !accessLog.equals("off")) {
+        throw new IllegalArgumentException("--access-log must be json or off, got \"" + accessLog + "\"");
+      }
+      if (pollInterval.isNegative()) {
+        throw new IllegalArgumentException("--poll-interval must not be negative, got " + pollInterval);
+      }
+      if (exitAfterWarmup && warmup.isZero()) {
+        throw new IllegalArgumentException("--exit-after-warmup needs a warm-up: give --warmup a duration above 0");
+      }
       if (loadTimeout.isNegative() || loadTimeout.isZero()) {
         throw new IllegalArgumentException("--load-timeout must be positive, got " + loadTimeout);
       }

@@ -92,7 +92,7 @@ final class Serving {
       loader = renamed.loader(loader);
     }
     ModelRepository repository = new ModelRepository(source, loader, settings.policies(), metrics,
-        settings.defaultModel(), settings.loadTimeout(), ModelRepository.DEFAULT_MAX_FILE_BYTES);
+        settings.defaultModel(), settings.loadTimeout());
     metrics.watch(repository::state);
     // The models load (or the first one trains) while the server starts: the two share nothing,
     // and on a cold JVM each takes a few hundred milliseconds, so overlapping them makes the server
@@ -147,11 +147,7 @@ final class Serving {
           + settings.modelDir().resolve(settings.modelFile()) + " (models in " + settings.modelDir() + ": "
           + modelNames(state) + ")");
     }
-    if (settings.modelName() != null && !state.started()) {
-      stop.run();
-      return fail(ExitCodes.BAD_INPUT, String.join("; ", repository.problems()));
-    }
-    if (settings.repository() == null && !state.ready()) {
+    if ((settings.modelName() != null && !state.started()) || (settings.repository() == null && !state.ready())) {
       stop.run();
       return fail(ExitCodes.BAD_INPUT, String.join("; ", repository.problems()));
     }

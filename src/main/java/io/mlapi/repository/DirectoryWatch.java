@@ -56,15 +56,24 @@ interface DirectoryWatch extends Closeable {
       service.close();
       return Optional.empty();
     }
-    return Optional.of(new Platform(service));
+    return Optional.of(new Platform(service, Platform.MAX_CHANGES));
   }
 
   /** A {@link WatchService} of the default file system. */
   final class Platform implements DirectoryWatch {
-    private final WatchService service;
+    /**
+     * The most changes one {@link #poll} returns (give or take one directory's): a directory
+     * written to without pause signals its key again as soon as it is reset, so draining until no
+     * key is left might never end. The rest wait for the next poll.
+     */
+    static final int MAX_CHANGES = 10_000;
 
-    private Platform(WatchService service) {
+    private final WatchService service;
+    private final int maxChanges;
+
+    Platform(WatchService service, int maxChanges) {
       this.service = service;
+      this.maxChanges = maxChanges;
     }
 
     @Override
@@ -90,7 +99,7 @@ interface DirectoryWatch extends Closeable {
         if (!key.reset()) { // the directory is gone (or its file system unmounted): a change in its parent
           changes.add(new Change(dir.getParent(), dir));
         }
-        key = service.poll();
+        key = changes.size() < maxChanges ? service.poll() : null;
       }
       return changes;
     }

@@ -66,8 +66,8 @@ public final class ModelRepository {
   private static final Logger LOG = Logger.getLogger(ModelRepository.class.getName());
   /** How long a version may take to load and check, unless configured otherwise. */
   public static final Duration DEFAULT_LOAD_TIMEOUT = Duration.ofMinutes(2);
-  /** The largest file a version directory may hold, unless configured otherwise. */
-  public static final long DEFAULT_MAX_FILE_BYTES = 4L << 30;
+  /** The largest file a version directory may hold. */
+  static final long MAX_FILE_BYTES = 4L << 30;
   /** Failure reasons are cut to this length. */
   private static final int MAX_REASON = 500;
   /** A poll that loads more models than this logs one summary line, not a line per version. */
@@ -111,15 +111,12 @@ public final class ModelRepository {
    */
   public ModelRepository(ModelSource source, ModelLoader loader, VersionPolicies policies, LoadListener listener,
       String defaultModel) {
-    this(source, loader, policies, listener, defaultModel, DEFAULT_LOAD_TIMEOUT, VersionFiles.DEFAULT_MAX_FILE_BYTES);
+    this(source, loader, policies, listener, defaultModel, DEFAULT_LOAD_TIMEOUT);
   }
 
-  /**
-   * @param loadTimeout the longest one version may take to load (and the source to be scanned)
-   * @param maxFileBytes the largest file a version directory may hold
-   */
+  /** @param loadTimeout the longest one version may take to load (and the source to be scanned) */
   public ModelRepository(ModelSource source, ModelLoader loader, VersionPolicies policies, LoadListener listener,
-      String defaultModel, Duration loadTimeout, long maxFileBytes) {
+      String defaultModel, Duration loadTimeout) {
     if (loadTimeout.isNegative() || loadTimeout.isZero()) {
       throw new IllegalArgumentException("the load timeout must be positive, got " + loadTimeout);
     }
@@ -129,7 +126,7 @@ public final class ModelRepository {
     this.listener = listener;
     this.configuredDefault = defaultModel;
     this.loadTimeout = loadTimeout;
-    this.versionFiles = new VersionFiles(maxFileBytes);
+    this.versionFiles = new VersionFiles(MAX_FILE_BYTES);
   }
 
   /** A repository command could not start within its wait: a load is in progress. */
@@ -174,8 +171,7 @@ public final class ModelRepository {
   private void pollLocked(Set<String> only) {
     Map<String, NavigableMap<Integer, VersionDir>> scan;
     try {
-      scan = only == null ? bounded("scanning " + source, source::scan)
-          : bounded("scanning " + source, () -> source.scan(only));
+      scan = bounded("scanning " + source, only == null ? source::scan : () -> source.scan(only));
     } catch (CancellationException e) {
       throw e;
     } catch (Throwable e) {
@@ -518,7 +514,9 @@ public final class ModelRepository {
       }
     }, loads);
     try {
-      return result.get(loadTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      // A timeout too long for a long of nanoseconds (--load-timeout PT3000000H) is as good as none.
+      return loadTimeout.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? result.get()
+          : result.get(loadTimeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
       throw e.getCause();
     } catch (TimeoutException e) {

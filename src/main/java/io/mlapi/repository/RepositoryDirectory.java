@@ -113,7 +113,7 @@ public final class RepositoryDirectory implements ModelSource {
         }
         try (DirectoryStream<Path> versions = Files.newDirectoryStream(modelDir)) {
           for (Path versionDir : versions) {
-            if (parseVersion(versionDir.getFileName().toString()).isPresent() && Files.isDirectory(versionDir)) {
+            if (isVersionDir(versionDir)) {
               return false;
             }
           }
@@ -164,7 +164,7 @@ public final class RepositoryDirectory implements ModelSource {
     dirs.add(modelDir);
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(modelDir)) {
       for (Path versionDir : entries) {
-        if (parseVersion(versionDir.getFileName().toString()).isPresent() && Files.isDirectory(versionDir)) {
+        if (isVersionDir(versionDir)) {
           dirs.add(versionDir);
         }
       }
@@ -269,6 +269,11 @@ public final class RepositoryDirectory implements ModelSource {
       }
     }
     return highest + 1;
+  }
+
+  /** Whether {@code entry} of a model's directory is a version directory that a scan lists. */
+  private static boolean isVersionDir(Path entry) {
+    return parseVersion(entry.getFileName().toString()).isPresent() && Files.isDirectory(entry);
   }
 
   static OptionalInt parseVersion(String name) {

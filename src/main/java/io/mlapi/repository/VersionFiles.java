@@ -17,9 +17,6 @@ import java.nio.file.attribute.BasicFileAttributes;
  * it, as a ConfigMap volume makes for every file, are fine). Directories are not descended into.
  */
 final class VersionFiles {
-  /** The largest file a version may hold, unless configured otherwise. */
-  static final long DEFAULT_MAX_FILE_BYTES = ModelRepository.DEFAULT_MAX_FILE_BYTES;
-
   private final long maxFileBytes;
 
   VersionFiles(long maxFileBytes) {

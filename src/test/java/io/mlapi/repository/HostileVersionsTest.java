@@ -50,7 +50,7 @@ class HostileVersionsTest {
 
   private ModelRepository repository(ModelLoader loader, Duration loadTimeout) {
     return new ModelRepository(new RepositoryDirectory(root), loader, VersionPolicies.latest(), listener, null,
-        loadTimeout, ModelRepository.DEFAULT_MAX_FILE_BYTES);
+        loadTimeout);
   }
 
   private ModelRepository repository() {

@@ -10,6 +10,7 @@ import io.mlapi.repository.VersionStatus.State;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -30,6 +31,19 @@ class ModelRepositoryTest {
 
   private static List<Integer> served(ModelRepository repository, String model) {
     return repository.state().models().get(model).servedVersions();
+  }
+
+  /** A load timeout of centuries (--load-timeout PT3000000H) does not fit a long of nanoseconds: it means no limit. */
+  @Test
+  void aLoadTimeoutBeyondALongOfNanoseconds_loadsAsWithoutOne() {
+    publish(root, "iris", 1, false);
+    ModelRepository repository = new ModelRepository(new RepositoryDirectory(root), ModelLoader.trained(),
+        VersionPolicies.latest(), listener, null, Duration.ofHours(3_000_000));
+
+    repository.poll();
+
+    assertThat(repository.state().scanError()).isNull();
+    assertThat(served(repository, "iris")).containsExactly(1);
   }
 
   @Test
