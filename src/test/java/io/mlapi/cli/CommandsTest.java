@@ -96,6 +96,24 @@ class CommandsTest {
     assertThat(new DurationConverter().convert(text)).isEqualTo(Duration.parse(iso));
   }
 
+  @ParameterizedTest
+  @CsvSource({"PT3000000H", "8761h", "99999999999999999999h", "P366D"})
+  void durations_overAYear_areRefused(String text) {
+    assertThatThrownBy(() -> new DurationConverter().convert(text)).isInstanceOf(CommandLine.TypeConversionException.class)
+        .hasMessage("'" + text + "' is longer than a duration may be here: at most 365 days (8760h)");
+  }
+
+  @Test
+  void serve_aTimeoutOfCenturies_isAUsageError_notAnInternalOne() {
+    assertThat(run("serve", "--request-timeout", "PT3000000H")).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(err.toString()).contains("'PT3000000H' is longer than a duration may be here: at most 365 days");
+  }
+
+  @Test
+  void durations_aYear_isTheLongest() {
+    assertThat(new DurationConverter().convert("8760h")).isEqualTo(Duration.ofDays(365));
+  }
+
   @Test
   void durations_negative_areRefused() {
     assertThatThrownBy(() -> new DurationConverter().convert("-5s")).isInstanceOf(CommandLine.TypeConversionException.class);
