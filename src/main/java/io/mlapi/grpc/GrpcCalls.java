@@ -18,11 +18,14 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -30,9 +33,10 @@ import java.util.logging.Logger;
  * What every call of the inference service goes through, as every HTTP route goes through
  * {@code HttpApi}'s wrapper. As an interceptor: the request metrics of every call, those the
  * transport ends (deadline passed, client cancelled) included. Around each method
- * ({@link #unary}): a call whose client no longer waits is not run and gets no answer, and the
- * core's refusals ({@link InferenceException}) become gRPC statuses with the same message as REST.
- * Anything else thrown is a bug of ours: {@code INTERNAL}, logged, never the client's fault.
+ * ({@link #unary}, {@link #staged}): a call whose client no longer waits is not run and gets no
+ * answer, and the core's refusals ({@link InferenceException}) become gRPC statuses with the same
+ * message as REST. Anything else thrown is a bug of ours: {@code INTERNAL}, logged, never the
+ * client's fault. Methods run on the transport's event loops; {@link #staged} moves long work off them.
  */
 final class GrpcCalls implements ServerInterceptor {
   private static final Logger LOG = Logger.getLogger(GrpcCalls.class.getName());
@@ -43,18 +47,21 @@ final class GrpcCalls implements ServerInterceptor {
   private final AtomicLong internalErrors = new AtomicLong();
   private final long requestTimeoutNanos;
   private final Set<Arriving> arriving = ConcurrentHashMap.newKeySet();
+  private final Executor executor;
 
   /**
    * @param requestTimeout the longest a call's request message may take to arrive, from its headers
    *     (HTTP's {@code --request-timeout} for bodies): a call still waiting for it then is ended
    *     with {@code DEADLINE_EXCEEDED} by {@link #endStalled}, and its buffered bytes freed
+   * @param executor where the long part of a {@link #staged} call runs
    */
-  GrpcCalls(Metrics metrics, Duration requestTimeout) {
+  GrpcCalls(Metrics metrics, Duration requestTimeout, Executor executor) {
     if (requestTimeout.isNegative() || requestTimeout.isZero()) {
       throw new IllegalArgumentException("the request timeout must be positive, got " + requestTimeout);
     }
     this.metrics = metrics;
     this.requestTimeoutNanos = requestTimeout.toNanos();
+    this.executor = executor;
   }
 
   /**
@@ -124,6 +131,14 @@ final class GrpcCalls implements ServerInterceptor {
     R run(Call call);
   }
 
+  /** A method in two parts ({@link #staged}): quick checks, then the rest of its work. */
+  interface Staged<R> {
+    Rest<R> prepare(Call call);
+  }
+
+  /** The rest of a call's work, and whether it is quick enough to run on an event loop. */
+  record Rest<R>(boolean quick, Supplier<R> work) {}
+
   /** One call on its way: the model that answered it, for the metrics. */
   static final class Call {
     private volatile String modelName = "";
@@ -135,7 +150,7 @@ final class GrpcCalls implements ServerInterceptor {
     }
 
     /** Stops a call whose client no longer waits (its deadline passed, or it cancelled): before costly work. */
-    void requireWanted() {
+    static void requireWanted() {
       Context context = Context.current();
       Deadline deadline = context.getDeadline();
       if (context.isCancelled() || (deadline != null && deadline.isExpired())) {
@@ -209,16 +224,52 @@ final class GrpcCalls implements ServerInterceptor {
     };
   }
 
-  /** Runs {@code body} for {@code method} and answers on {@code observer}. */
+  /**
+   * Runs {@code body} for {@code method} on the calling thread (one of the transport's event loops:
+   * the body must be quick) and answers on {@code observer}.
+   */
   <R> void unary(String method, StreamObserver<R> observer, Body<R> body) {
+    Call call = current();
+    answer(method, observer, () -> body.run(call));
+  }
+
+  /**
+   * As {@link #unary}, for a method whose work may be long: its quick first part runs on the calling
+   * event loop, and the rest too when that is quick; otherwise the rest runs on a virtual thread,
+   * so that the event loop goes on reading and writing the other calls of its connections. Handing
+   * a call to another thread costs more than a one-row inference (~15 us of CPU per call, measured
+   * in {@code docs/performance.md}), so quick calls stay.
+   */
+  <R> void staged(String method, StreamObserver<R> observer, Staged<R> body) {
+    Call call = current();
+    answer(method, observer, () -> {
+      Rest<R> rest = body.prepare(call);
+      if (rest.quick()) {
+        return rest.work().get();
+      }
+      try {
+        executor.execute(Context.current().wrap(() -> answer(method, observer, rest.work())));
+      } catch (RejectedExecutionException e) {
+        throw InferenceException.unavailable("the server is stopping");
+      }
+      return null;
+    });
+  }
+
+  private static Call current() {
     Call call = CALL.get();
-    if (call == null) {
-      call = new Call(); // outside the interceptor (never in the server): nothing to record
-    }
+    return call != null ? call : new Call(); // outside the interceptor (never in the server): nothing to record
+  }
+
+  /** Runs {@code work} and answers with its response; {@code null} means another thread answers. */
+  private <R> void answer(String method, StreamObserver<R> observer, Supplier<R> work) {
     try {
-      call.requireWanted();
-      R response = body.run(call);
-      call.requireWanted();
+      Call.requireWanted();
+      R response = work.get();
+      if (response == null) {
+        return;
+      }
+      Call.requireWanted();
       observer.onNext(response);
       observer.onCompleted();
     } catch (Abandoned e) {

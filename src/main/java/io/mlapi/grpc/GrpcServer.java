@@ -81,12 +81,13 @@ public final class GrpcServer implements AutoCloseable {
       thread.setDaemon(true);
       return thread;
     });
-    // Calls run on virtual threads, as the HTTP server's requests do: a long inference never holds
-    // one of Netty's event loops, which read and write every connection.
+    // Calls run on Netty's event loops (handing each to another thread cost more CPU than a one-row
+    // inference: docs/performance.md); the inferences a model does not call quick run on virtual
+    // threads, as the HTTP server's requests do, so that none holds an event loop for long.
     ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("mlapi-grpc-", 0).factory());
     BooleanSupplier ready = () -> !draining.get() && !warming.getAsBoolean() && core.snapshot().ready();
     GrpcHealth health = new GrpcHealth(ready, scheduler, healthWatchInterval);
-    GrpcCalls calls = new GrpcCalls(metrics, limits.requestTimeout());
+    GrpcCalls calls = new GrpcCalls(metrics, limits.requestTimeout(), executor);
     long sweep = Math.clamp(limits.requestTimeout().toNanos() / 4, TimeUnit.MILLISECONDS.toNanos(10),
         TimeUnit.SECONDS.toNanos(1));
     scheduler.scheduleWithFixedDelay(() -> calls.endStalled(System.nanoTime()), sweep, sweep, TimeUnit.NANOSECONDS);
@@ -94,7 +95,7 @@ public final class GrpcServer implements AutoCloseable {
     // timeout, on at most MAX_CALLS_PER_CONNECTION calls per connection (further calls wait in the
     // client, as HTTP/2 has them), on connections closed (GOAWAY) once idle for the idle timeout.
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-        .executor(executor)
+        .directExecutor()
         .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, limits.maxMessageBytes()))
         .maxConcurrentCallsPerConnection(MAX_CALLS_PER_CONNECTION)
         .maxConnectionIdle(limits.idleTimeout().toNanos(), TimeUnit.NANOSECONDS)

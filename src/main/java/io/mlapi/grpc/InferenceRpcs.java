@@ -104,10 +104,12 @@ final class InferenceRpcs extends GRPCInferenceServiceGrpc.GRPCInferenceServiceI
   /**
    * Inference. The outputs go back raw when the inputs came raw (Triton's clients read only raw
    * outputs, and send raw inputs), or when one is FP16 (which has no typed field); typed otherwise.
+   * Looking up the model and decoding the inputs run on the event loop (the message is there and
+   * bounded); the inference too when the model calls it quick ({@link Model#isQuick}).
    */
   @Override
   public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
-    calls.unary("ModelInfer", observer, call -> {
+    calls.staged("ModelInfer", observer, call -> {
       Model model = core.snapshot().model(request.getModelName(), version(request.getModelVersion()));
       call.answeredBy(model);
       checkParameters("parameters", request.getParametersMap());
@@ -120,14 +122,18 @@ final class InferenceRpcs extends GRPCInferenceServiceGrpc.GRPCInferenceServiceI
       List<Tensor> inputs = GrpcTensors.inputs(request);
       List<String> outputs = request.getOutputsList().stream()
           .map(ModelInferRequest.InferRequestedOutputTensor::getName).toList();
-      call.requireWanted();
-      List<Tensor> answer = core.infer(model, inputs, outputs);
-      ModelInferResponse.Builder response = ModelInferResponse.newBuilder()
-          .setModelName(model.name())
-          .setModelVersion(Integer.toString(model.version()))
-          .setId(request.getId());
-      GrpcTensors.outputs(answer, request.getRawInputContentsCount() > 0 || GrpcTensors.needsRaw(answer), response);
-      return response.build();
+      long rows = inputs.stream().mapToLong(tensor -> tensor.rank() == 0 ? 1 : tensor.dimension(0)).max()
+          .orElse(0);
+      return new GrpcCalls.Rest<>(model.isQuick(rows), () -> {
+        GrpcCalls.Call.requireWanted();
+        List<Tensor> answer = core.infer(model, inputs, outputs);
+        ModelInferResponse.Builder response = ModelInferResponse.newBuilder()
+            .setModelName(model.name())
+            .setModelVersion(Integer.toString(model.version()))
+            .setId(request.getId());
+        GrpcTensors.outputs(answer, request.getRawInputContentsCount() > 0 || GrpcTensors.needsRaw(answer), response);
+        return response.build();
+      });
     });
   }
 

@@ -64,6 +64,15 @@ public interface Model extends AutoCloseable {
   /** What {@code GET .../card} and the console show of the model: anything Jackson can write. */
   Object card();
 
+  /**
+   * Whether inferring {@code rows} rows takes a few tens of microseconds at most: quick enough to
+   * run on a transport's event-loop thread, where handing it to a thread of its own would cost more
+   * than the inference (gRPC runs quick calls so). By default not: a model's cost is unknown.
+   */
+  default boolean isQuick(long rows) {
+    return false;
+  }
+
   /** A few rows the model takes (its first test rows), for warm-up and examples; none when unknown. */
   default double[][] sampleRows() {
     return new double[0][];

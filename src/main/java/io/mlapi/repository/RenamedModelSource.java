@@ -124,6 +124,11 @@ public final class RenamedModelSource implements ModelSource {
     }
 
     @Override
+    public boolean isQuick(long rows) {
+      return model.isQuick(rows);
+    }
+
+    @Override
     public double[][] sampleRows() {
       return model.sampleRows();
     }

@@ -37,6 +37,7 @@ import io.mlapi.metrics.Metrics;
 import io.mlapi.model.Datatype;
 import io.mlapi.model.MlapiVersion;
 import io.mlapi.model.Tensor;
+import io.mlapi.model.TrainedModel;
 import io.mlapi.repository.ModelLoader;
 import io.mlapi.repository.ModelRepository;
 import io.mlapi.repository.RepositoryDirectory;
@@ -53,8 +54,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -531,6 +534,59 @@ class GrpcServerTest {
         assertThat(GRPCInferenceServiceGrpc.newBlockingStub(other).withDeadlineAfter(30, TimeUnit.SECONDS)
             .modelInfer(infer("iris").addInputs(fp32("input-0", 2, TWO_ROWS)).build()).getOutputsCount()).isOne();
       } finally {
+        other.shutdownNow();
+      }
+    }
+  }
+
+  /**
+   * Calls the model calls quick (one row) run on the event loops, the others (1,000 rows, beyond the
+   * Iris model's 193) on virtual threads: from eight clients at once, each call gets the answer to
+   * its own rows, the model's own.
+   */
+  @Test
+  void quickAndLongInferencesAtOnce_eachGetsItsOwnRowsAnswers() throws Exception {
+    double[][] iris = io.mlapi.data.DatasetReader.iris().features();
+    TrainedModel model = ModelFixtures.iris(1);
+    assertThat(model.isQuick(1)).isTrue();
+    assertThat(model.isQuick(1000)).isFalse();
+    try (GrpcServer large = GrpcServer.start("127.0.0.1", 0, GrpcServer.Limits.defaults(1 << 20),
+        new InferenceService(repository, metrics, 1000), metrics, Duration.ofMillis(20), () -> false)) {
+      ManagedChannel other = ManagedChannelBuilder.forAddress("127.0.0.1", large.port()).usePlaintext().build();
+      ExecutorService clients = Executors.newFixedThreadPool(8);
+      try {
+        GRPCInferenceServiceBlockingStub client = GRPCInferenceServiceGrpc.newBlockingStub(other);
+        List<Future<?>> done = new ArrayList<>();
+        for (int c = 0; c < 8; c++) {
+          int first = c;
+          done.add(clients.submit(() -> {
+            for (int call = 0; call < 20; call++) {
+              int rows = call % 4 == 0 ? 1000 : 1;
+              double[][] x = new double[rows][];
+              double[] flat = new double[rows * 4];
+              for (int r = 0; r < rows; r++) {
+                x[r] = iris[(first * 31 + call * 7 + r) % iris.length];
+                System.arraycopy(x[r], 0, flat, r * 4, 4);
+              }
+              ModelInferResponse response = client.withDeadlineAfter(30, TimeUnit.SECONDS).modelInfer(infer("iris")
+                  .setId(first + "/" + call).addInputs(input("input-0", Datatype.FP64, rows, 4)
+                      .setContents(typed(Datatype.FP64, flat))).build());
+              int[] expected = model.predict(x, false, false).classes();
+              assertThat(response.getId()).isEqualTo(first + "/" + call);
+              List<Long> got = predictions(response, 0);
+              assertThat(got).hasSize(rows);
+              for (int r = 0; r < rows; r++) {
+                assertThat(got.get(r)).as("call %d/%d row %d", first, call, r).isEqualTo(expected[r]);
+              }
+            }
+            return null;
+          }));
+        }
+        for (Future<?> future : done) {
+          future.get(60, TimeUnit.SECONDS);
+        }
+      } finally {
+        clients.shutdownNow();
         other.shutdownNow();
       }
     }

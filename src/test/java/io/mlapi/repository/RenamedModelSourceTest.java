@@ -31,6 +31,7 @@ class RenamedModelSourceTest {
     assertThat(model.name()).isEqualTo("sklearn-iris");
     assertThat(model.version()).isEqualTo(3);
     assertThat(model.score()).hasValue(0.7);
+    assertThat(model.isQuick(1)).as("as quick as the model itself").isTrue();
     assertThat(model.predictRows(new double[][] {{6.8, 2.8, 4.8, 1.4}}, false, false).predictions().string(0))
         .isEqualTo("versicolor");
     assertThat(source.toString()).endsWith("(served as sklearn-iris)");
