@@ -26,7 +26,8 @@ Phases, each on loopback with fixed ports 5301-5308:
   protocols  one mlapi, the Open Inference Protocol three ways at 16 and 64 concurrent requests: V2 REST
            JSON with wrk (16 and 64 connections) vs gRPC ModelInfer with h2load (a pre-encoded
            message; 2 connections with 8 and 32 streams each, as gRPC clients multiplex), 1 row and
-           100 rows; and 1,000 rows as REST JSON vs the binary tensor extension (wrk), in rows/s
+           100 rows; and 1,000 rows as REST JSON vs the binary tensor extension (wrk), in rows/s, to
+           the tutorial's SVC and to a LinearSVC (./mlapi serve --repository with both)
   many_models  ./mlapi serve --repository on 10,000 copies of the Iris model (bench/many_models.py;
            --quick: 1,000): ready time, RSS, idle CPU over a minute, /metrics and /v2/models sizes,
            how soon a model copied in serves; three starts, the median kept
@@ -628,14 +629,20 @@ def process_cpu_s(pid):
 def phase_protocols(settings, report):
     """REST JSON vs gRPC (1 and 100 rows), and REST JSON vs the binary extension (1,000 rows), one
     server. Besides req/s (which depends on the load generator sharing the cores), each run records
-    the server's own CPU time per request, which does not."""
+    the server's own CPU time per request, which does not. The 1,000 rows go to the tutorial's SVC
+    and to a LinearSVC on the same data: the SVC's RBF kernel (its exponentials) takes most of the
+    CPU of both encodings, the LinearSVC's a few microseconds, so that the encodings' own costs show."""
     runs = []
     messages = grpc_messages([1, 100])
+    repository = WORK / "protocol-models"
+    shutil.rmtree(repository, ignore_errors=True)
+    subprocess.run([MLAPI, "train", "--repository", str(repository)], check=True, capture_output=True)
+    subprocess.run([MLAPI, "train", "--repository", str(repository), "--name", "iris-linear", "--estimator",
+                    "linear-svc"], check=True, capture_output=True)
     args = [MLAPI, "serve", "--host", "127.0.0.1", "--port", str(PORTS["mlapi"]), "--grpc-port", str(PORTS["grpc"]),
-            "--model-dir", str(WORK / "models")]
+            "--repository", str(repository)]
     server = Server("mlapi-protocols", args)
     port = PORTS["mlapi"]
-    rest_url = "http://127.0.0.1:%d/v2/models/iris/infer" % port
     grpc_url = "http://127.0.0.1:%d/inference.GRPCInferenceService/ModelInfer" % PORTS["grpc"]
 
     def measure(endpoint, rows, tool, once):
@@ -661,14 +668,16 @@ def phase_protocols(settings, report):
             sorted(repeats, key=lambda r: r["rps"])[len(repeats) // 2]["median"] = True
             runs.extend(repeats)
 
-    def rest(body, header=None):
-        status, _ = get(port, "/v2/models/iris/infer", "POST", body, header)
+    def rest(body, header=None, model="iris"):
+        path = "/v2/models/%s/infer" % model
+        status, _ = get(port, path, "POST", body, header)
         if status != 200:
             raise SystemExit("mlapi answered %d to a V2 request before the load test" % status)
-        return lambda connections, seconds: wrk(rest_url, connections, seconds, "POST", body, header)
+        return lambda connections, seconds: wrk("http://127.0.0.1:%d%s" % (port, path), connections, seconds, "POST",
+                                                body, header)
 
     try:
-        wait_ready(server, port)
+        wait_ready(server, port, "/v2/health/ready")
         report["command"] = " ".join(args)
         for rows in (1, 100):
             label = "%d row%s" % (rows, "" if rows == 1 else "s")
@@ -681,6 +690,8 @@ def phase_protocols(settings, report):
                 status: after.get(status, 0) - before.get(status, 0) for status in after}
         measure("V2 REST JSON 1000 rows", 1000, "wrk", rest(v2_rows(1000)))
         measure("V2 REST binary 1000 rows", 1000, "wrk", rest(*v2_binary(1000)))
+        measure("V2 REST JSON 1000 rows, LinearSVC", 1000, "wrk", rest(v2_rows(1000), model="iris-linear"))
+        measure("V2 REST binary 1000 rows, LinearSVC", 1000, "wrk", rest(*v2_binary(1000), model="iris-linear"))
     finally:
         server.stop()
     report["runs"] = runs
@@ -690,17 +701,23 @@ def phase_protocols(settings, report):
             return next(r for r in runs if r["endpoint"] == endpoint and r["connections"] == connections and r["median"])
         grpc_one, rest_one = median("gRPC ModelInfer 1 row"), median("V2 REST JSON 1 row")
         json_k, binary_k = median("V2 REST JSON 1000 rows"), median("V2 REST binary 1000 rows")
+        json_linear = median("V2 REST JSON 1000 rows, LinearSVC")
+        binary_linear = median("V2 REST binary 1000 rows, LinearSVC")
         summary[str(connections)] = {
             "grpc_over_rest_1_row": grpc_one["rps"] / rest_one["rps"],
             "binary_over_json_1000_rows": binary_k["rps"] / json_k["rps"],
+            "binary_over_json_1000_rows_linear_svc": binary_linear["rps"] / json_linear["rps"],
             "server_cpu_us_per_request": {"grpc_1_row": grpc_one["server_cpu_us_per_request"],
                                           "rest_1_row": rest_one["server_cpu_us_per_request"],
                                           "json_1000_rows": json_k["server_cpu_us_per_request"],
-                                          "binary_1000_rows": binary_k["server_cpu_us_per_request"]}}
+                                          "binary_1000_rows": binary_k["server_cpu_us_per_request"],
+                                          "json_1000_rows_linear_svc": json_linear["server_cpu_us_per_request"],
+                                          "binary_1000_rows_linear_svc": binary_linear["server_cpu_us_per_request"]}}
         log("c=%d: gRPC 1 row %.0f vs REST 1 row %.0f req/s (%.2f x, target >= 1); binary 1000 rows %.0f vs JSON "
-            "%.0f rows/s (%.2f x, target >= 2)" % (connections, grpc_one["rps"], rest_one["rps"],
-                                                   grpc_one["rps"] / rest_one["rps"], binary_k["rps"] * 1000,
-                                                   json_k["rps"] * 1000, binary_k["rps"] / json_k["rps"]))
+            "%.0f rows/s (%.2f x, target >= 2; LinearSVC %.2f x)" % (
+                connections, grpc_one["rps"], rest_one["rps"], grpc_one["rps"] / rest_one["rps"],
+                binary_k["rps"] * 1000, json_k["rps"] * 1000, binary_k["rps"] / json_k["rps"],
+                binary_linear["rps"] / json_linear["rps"]))
     report["summary"] = summary
 
 

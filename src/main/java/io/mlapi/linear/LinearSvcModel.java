@@ -128,7 +128,14 @@ public final class LinearSvcModel {
 
   /** {@code decision_function([x])[0]}: one value for two classes, else one per class. */
   public double[] decisionFunction(double[] x) {
-    double[] scores = new double[coef.length];
+    return decisionFunction(x, new double[coef.length]);
+  }
+
+  /**
+   * {@link #decisionFunction(double[])} into {@code scores} (of {@link #decisionColumns()} values),
+   * so that predicting many rows need not allocate per row.
+   */
+  public double[] decisionFunction(double[] x, double[] scores) {
     for (int k = 0; k < coef.length; k++) {
       double sum = 0;
       double[] w = coef[k];
@@ -138,6 +145,11 @@ public final class LinearSvcModel {
       scores[k] = sum + intercept[k];
     }
     return scores;
+  }
+
+  /** How many values {@link #decisionFunction} gives: one for two classes, else one per class. */
+  public int decisionColumns() {
+    return coef.length;
   }
 
   /** The predicted class of one row. */

@@ -163,8 +163,9 @@ sealed interface Estimator {
       }
       int[] classes = new int[rows.length];
       double[][] decision = decisionFunction ? new double[rows.length][] : null;
+      double[] scratch = new double[linear.decisionColumns()];
       for (int r = 0; r < rows.length; r++) {
-        double[] scores = linear.decisionFunction(rows[r]);
+        double[] scores = linear.decisionFunction(rows[r], decisionFunction ? new double[scratch.length] : scratch);
         classes[r] = linear.classOf(scores);
         if (decisionFunction) {
           decision[r] = scores;
