@@ -122,7 +122,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
   @Option(names = "--max-buffered-bytes", paramLabel = "BYTES", defaultValue = "${env:MLAPI_MAX_BUFFERED_BYTES}",
       description = "Most request bytes held in memory at once, all connections together; a request that would "
-          + "pass it gets 503 with Retry-After (env MLAPI_MAX_BUFFERED_BYTES; default: a quarter of the maximum heap).")
+          + "pass it gets 503 with Retry-After, a gRPC call waits its turn (env MLAPI_MAX_BUFFERED_BYTES; default: a "
+          + "quarter of the maximum heap).")
   Long maxBufferedBytes;
 
   @Option(names = "--load-timeout", paramLabel = "DURATION", converter = DurationConverter.class,

@@ -111,7 +111,8 @@ final class Serving {
     try {
       grpc = GrpcServer.start(settings.server().host(), settings.grpcPort(), new GrpcServer.Limits(
           settings.server().maxRequestBytes(), settings.server().requestTimeout(),
-          settings.server().connections().idleTimeout()), core, metrics, HEALTH_WATCH_INTERVAL, server::warming);
+          settings.server().connections().idleTimeout(), settings.server().connections().maxBufferedBytes()), core,
+          metrics, HEALTH_WATCH_INTERVAL, server::warming);
     } catch (UncheckedIOException e) { // taken since the check above
       server.close();
       throw MlapiServer.cannotListen(settings.server().host(), settings.grpcPort(), GRPC_PORT_OPTION, e.getCause());

@@ -14,15 +14,11 @@ import io.grpc.stub.StreamObserver;
 import io.mlapi.metrics.Metrics;
 import io.mlapi.model.InferenceException;
 import io.mlapi.model.Model;
-import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -45,85 +41,18 @@ final class GrpcCalls implements ServerInterceptor {
   private final Metrics metrics;
   private final Map<String, Metrics.Endpoint> endpoints = new ConcurrentHashMap<>();
   private final AtomicLong internalErrors = new AtomicLong();
-  private final long requestTimeoutNanos;
-  private final Set<Arriving> arriving = ConcurrentHashMap.newKeySet();
+  private final ArrivingMessages arriving;
   private final Executor executor;
 
   /**
-   * @param requestTimeout the longest a call's request message may take to arrive, from its headers
-   *     (HTTP's {@code --request-timeout} for bodies): a call still waiting for it then is ended
-   *     with {@code DEADLINE_EXCEEDED} by {@link #endStalled}, and its buffered bytes freed
+   * @param arriving the calls whose request message is still to come (with the request timeout
+   *     and the budget of messages read at once)
    * @param executor where the long part of a {@link #staged} call runs
    */
-  GrpcCalls(Metrics metrics, Duration requestTimeout, Executor executor) {
-    if (requestTimeout.isNegative() || requestTimeout.isZero()) {
-      throw new IllegalArgumentException("the request timeout must be positive, got " + requestTimeout);
-    }
+  GrpcCalls(Metrics metrics, ArrivingMessages arriving, Executor executor) {
     this.metrics = metrics;
-    this.requestTimeoutNanos = requestTimeout.toNanos();
+    this.arriving = arriving;
     this.executor = executor;
-  }
-
-  /**
-   * Ends the calls whose request message has not arrived within the request timeout, as of
-   * {@code nanoTime}: run now and then (the server does so a few times per timeout). A client
-   * that sends a message's first bytes and stalls would otherwise hold them, per call, for as long
-   * as it likes.
-   */
-  void endStalled(long nanoTime) {
-    for (Arriving call : arriving) {
-      if (nanoTime - call.due >= 0) {
-        call.timeOut(requestTimeoutNanos);
-      }
-    }
-  }
-
-  /** How many calls wait for their request message now. */
-  int arriving() {
-    return arriving.size();
-  }
-
-  /**
-   * A call waiting for its request message. Exactly one of the two wins: the message (or the
-   * client's end of sending) and the call goes on, or the timeout and the call is closed; the
-   * loser does nothing, so the call is never used from two threads.
-   */
-  private final class Arriving {
-    private static final int WAITING = 0;
-    private static final int ARRIVED = 1;
-    private static final int TIMED_OUT = 2;
-    private final AtomicInteger state = new AtomicInteger(WAITING);
-    private final ServerCall<?, ?> call;
-    private final long due;
-
-    Arriving(ServerCall<?, ?> call, long due) {
-      this.call = call;
-      this.due = due;
-    }
-
-    /** Whether the call goes on: the message came in time (now, or before). */
-    boolean arrived() {
-      if (state.compareAndSet(WAITING, ARRIVED)) {
-        arriving.remove(this);
-        return true;
-      }
-      return state.get() == ARRIVED;
-    }
-
-    /** The call ended otherwise (cancelled, completed): nothing left to time out. */
-    void ended() {
-      state.compareAndSet(WAITING, ARRIVED);
-      arriving.remove(this);
-    }
-
-    void timeOut(long timeoutNanos) {
-      if (state.compareAndSet(WAITING, TIMED_OUT)) {
-        arriving.remove(this);
-        call.close(Status.DEADLINE_EXCEEDED.withDescription("the request message was not complete within "
-            + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms of the call's start (--request-timeout)"),
-            new Metadata());
-      }
-    }
   }
 
   /** What one method computes: its response, noting on {@code call} the model that answered. */
@@ -183,15 +112,23 @@ final class GrpcCalls implements ServerInterceptor {
       }
     };
     Context context = Context.current().withValue(CALL, call);
+    ArrivingMessages.Message message = arriving.start(serverCall::request, status -> {
+      finish.accept(status.getCode());
+      serverCall.close(status, new Metadata());
+    }, start);
     ServerCall<Q, R> recorded = new SimpleForwardingServerCall<>(serverCall) {
       @Override
       public void close(Status status, Metadata trailers) {
         finish.accept(status.getCode());
         super.close(status, trailers);
       }
+
+      /** Held back until the call's turn to have its message read ({@link ArrivingMessages}). */
+      @Override
+      public void request(int count) {
+        message.request(count);
+      }
     };
-    Arriving message = new Arriving(recorded, start + requestTimeoutNanos);
-    arriving.add(message);
     ServerCall.Listener<Q> listener = Contexts.interceptCall(context, recorded, headers, next);
     return new SimpleForwardingServerCallListener<>(listener) {
       @Override

@@ -56,11 +56,26 @@ public final class GrpcServer implements AutoCloseable {
    * @param requestTimeout the longest a call's request message may take to arrive, from its
    *     headers (HTTP's request timeout for bodies)
    * @param idleTimeout how long a connection without calls is kept (HTTP's idle timeout)
+   * @param maxBufferedBytes the most bytes of request messages held at once, all connections
+   *     together (HTTP's {@code --max-buffered-bytes}), each message being read counted as a whole
+   *     {@code maxMessageBytes} ({@link ArrivingMessages}); further calls wait their turn
    */
-  public record Limits(long maxMessageBytes, Duration requestTimeout, Duration idleTimeout) {
-    /** {@code serve}'s defaults for the timeouts. */
+  public record Limits(long maxMessageBytes, Duration requestTimeout, Duration idleTimeout, long maxBufferedBytes) {
+    public Limits {
+      if (maxMessageBytes < 1 || maxBufferedBytes < 1) {
+        throw new IllegalArgumentException("the message and buffered-bytes limits must be at least 1 byte, got "
+            + maxMessageBytes + " and " + maxBufferedBytes);
+      }
+    }
+
+    /** {@code serve}'s defaults for the timeouts, and room for a thousand messages. */
     static Limits defaults(long maxMessageBytes) {
-      return new Limits(maxMessageBytes, Duration.ofSeconds(30), Duration.ofSeconds(75));
+      return new Limits(maxMessageBytes, Duration.ofSeconds(30), Duration.ofSeconds(75), 1000 * maxMessageBytes);
+    }
+
+    /** How many messages may be read at once: at least one. */
+    int maxReading() {
+      return Math.clamp(maxBufferedBytes / maxMessageBytes, 1, Integer.MAX_VALUE);
     }
   }
 
@@ -87,13 +102,15 @@ public final class GrpcServer implements AutoCloseable {
     ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("mlapi-grpc-", 0).factory());
     BooleanSupplier ready = () -> !draining.get() && !warming.getAsBoolean() && core.snapshot().ready();
     GrpcHealth health = new GrpcHealth(ready, scheduler, healthWatchInterval);
-    GrpcCalls calls = new GrpcCalls(metrics, limits.requestTimeout(), executor);
+    ArrivingMessages arriving = new ArrivingMessages(limits.maxReading(), limits.requestTimeout());
+    GrpcCalls calls = new GrpcCalls(metrics, arriving, executor);
     long sweep = Math.clamp(limits.requestTimeout().toNanos() / 4, TimeUnit.MILLISECONDS.toNanos(10),
         TimeUnit.SECONDS.toNanos(1));
-    scheduler.scheduleWithFixedDelay(() -> calls.endStalled(System.nanoTime()), sweep, sweep, TimeUnit.NANOSECONDS);
+    scheduler.scheduleWithFixedDelay(() -> arriving.endStalled(System.nanoTime()), sweep, sweep, TimeUnit.NANOSECONDS);
     // What a client may hold: a message (up to maxMessageBytes) per call, for at most the request
     // timeout, on at most MAX_CALLS_PER_CONNECTION calls per connection (further calls wait in the
-    // client, as HTTP/2 has them), on connections closed (GOAWAY) once idle for the idle timeout.
+    // client, as HTTP/2 has them), on connections closed (GOAWAY) once idle for the idle timeout;
+    // and all clients together, maxReading messages being read (ArrivingMessages).
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
         .directExecutor()
         .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, limits.maxMessageBytes()))

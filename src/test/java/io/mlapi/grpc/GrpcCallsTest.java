@@ -26,7 +26,7 @@ class GrpcCallsTest {
   private final Recorder<String> observer = new Recorder<>();
 
   private GrpcCalls calls(Executor executor) {
-    return new GrpcCalls(new Metrics(), Duration.ofSeconds(30), executor);
+    return new GrpcCalls(new Metrics(), new ArrivingMessages(100, Duration.ofSeconds(30)), executor);
   }
 
   @Test

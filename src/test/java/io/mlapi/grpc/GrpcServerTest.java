@@ -59,6 +59,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -505,7 +506,7 @@ class GrpcServerTest {
   @Test
   void aMessageThatStopsArriving_isEndedAtTheRequestTimeout() throws Exception {
     try (GrpcServer strict = GrpcServer.start("127.0.0.1", 0, new GrpcServer.Limits(MAX_BYTES, Duration.ofMillis(300),
-        Duration.ofSeconds(75)), new InferenceService(repository, metrics, 100), metrics, Duration.ofMillis(20),
+        Duration.ofSeconds(75), 1000L * MAX_BYTES), new InferenceService(repository, metrics, 100), metrics, Duration.ofMillis(20),
         () -> false)) {
       String before = metricsText();
       Process curl = new ProcessBuilder("curl", "-s", "--http2-prior-knowledge", "-X", "POST", "-T", "-",
@@ -592,11 +593,54 @@ class GrpcServerTest {
     }
   }
 
+  /**
+   * Clients that start messages and stall hold, all together, at most the buffered-bytes budget:
+   * with room for two messages, two such calls fill it; a third call, however small, waits its
+   * turn, and is answered as soon as one of the stalled calls ends. (A call that waits past the
+   * request timeout: {@code ArrivingMessagesTest}.)
+   */
+  @Test
+  void callsWaitingForTheirMessages_holdAtMostTheBudget_furtherCallsWaitTheirTurn() throws Exception {
+    try (GrpcServer strict = GrpcServer.start("127.0.0.1", 0, new GrpcServer.Limits(MAX_BYTES, Duration.ofSeconds(30),
+        Duration.ofSeconds(75), 2L * MAX_BYTES), new InferenceService(repository, metrics, 100), metrics,
+        Duration.ofMillis(20), () -> false)) {
+      ManagedChannel other = ManagedChannelBuilder.forAddress("127.0.0.1", strict.port()).usePlaintext().build();
+      List<Process> stalled = new ArrayList<>();
+      try {
+        stalled.add(stalledCall(strict.port()));
+        stalled.add(stalledCall(strict.port()));
+        awaitMetric("mlapi_requests_in_flight 2.0");
+
+        var waiting = GRPCInferenceServiceGrpc.newFutureStub(other).withDeadlineAfter(30, TimeUnit.SECONDS)
+            .modelInfer(infer("iris").addInputs(fp32("input-0", 2, TWO_ROWS)).build());
+        awaitMetric("mlapi_requests_in_flight 3.0");
+        assertThatThrownBy(() -> waiting.get(200, TimeUnit.MILLISECONDS)).as("waits its turn")
+            .isInstanceOf(TimeoutException.class);
+        stalled.remove(0).destroyForcibly();
+
+        assertThat(predictions(waiting.get(30, TimeUnit.SECONDS), 0)).containsExactly(1L, 1L);
+      } finally {
+        stalled.forEach(Process::destroyForcibly);
+        other.shutdownNow();
+      }
+    }
+  }
+
+  /** A ModelInfer call whose message's first bytes are sent, the rest never (curl, its input left open). */
+  private static Process stalledCall(int port) throws IOException {
+    Process curl = new ProcessBuilder("curl", "-s", "--http2-prior-knowledge", "-X", "POST", "-T", "-",
+        "-o", "/dev/null", "-H", "content-type: application/grpc", "-H", "te: trailers",
+        "http://127.0.0.1:" + port + "/" + GrpcServer.SERVICE + "/ModelInfer").start();
+    curl.getOutputStream().write(ByteBuffer.allocate(15).put((byte) 0).putInt(1000).array());
+    curl.getOutputStream().flush();
+    return curl;
+  }
+
   /** A connection with no calls is closed (GOAWAY) after the idle timeout, as HTTP's kept-alive ones are. */
   @Test
   void anIdleConnection_isClosedAfterTheIdleTimeout() throws Exception {
     try (GrpcServer strict = GrpcServer.start("127.0.0.1", 0, new GrpcServer.Limits(MAX_BYTES, Duration.ofSeconds(30),
-        Duration.ofMillis(300)), new InferenceService(repository, metrics, 100), metrics, Duration.ofMillis(20),
+        Duration.ofMillis(300), 1000L * MAX_BYTES), new InferenceService(repository, metrics, 100), metrics, Duration.ofMillis(20),
         () -> false)) {
       ManagedChannel other = ManagedChannelBuilder.forAddress("127.0.0.1", strict.port()).usePlaintext().build();
       try {
