@@ -182,6 +182,7 @@ final class GrpcCalls implements ServerInterceptor {
     answer(method, observer, () -> {
       Rest<R> rest = body.prepare(call);
       if (rest.quick()) {
+        Call.requireWanted(); // the client may have gone while the message was decoded
         return rest.work().get();
       }
       try {

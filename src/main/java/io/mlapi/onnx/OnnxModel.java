@@ -55,7 +55,6 @@ public final class OnnxModel implements Model {
   OnnxModel(String name, int version, OrtEnvironment environment, OrtSession session, List<TensorSpec> inputs,
       List<ModelOutput> outputs, RowSignature rows, OnnxCard card, double[][] sampleRows, DirectBuffers buffers) {
     this.name = name;
-    this.buffers = buffers;
     this.version = version;
     this.environment = environment;
     this.session = new SessionGuard<>(session,
@@ -70,6 +69,7 @@ public final class OnnxModel implements Model {
     this.rows = rows;
     this.card = card;
     this.sampleRows = sampleRows;
+    this.buffers = buffers;
   }
 
   @Override

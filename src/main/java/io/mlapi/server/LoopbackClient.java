@@ -20,6 +20,8 @@ import java.util.Locale;
 final class LoopbackClient implements AutoCloseable {
   /** Longer than any header block this server writes; a longer line means the answer is not ours. */
   private static final int MAX_LINE = 8192;
+  /** More header lines than this server ever writes; more means the answer is not ours. */
+  private static final int MAX_HEADERS = 64;
 
   private final Socket socket;
   private final InputStream in;
@@ -55,7 +57,11 @@ final class LoopbackClient implements AutoCloseable {
       throw new IOException("not an HTTP/1.1 answer: " + status);
     }
     long length = -1;
+    int headers = 0;
     for (String header = line(); !header.isEmpty(); header = line()) {
+      if (++headers > MAX_HEADERS) {
+        throw new IOException("more than " + MAX_HEADERS + " header lines");
+      }
       String lower = header.toLowerCase(Locale.ROOT);
       if (lower.startsWith("content-length:")) {
         length = Long.parseLong(lower.substring("content-length:".length()).strip());

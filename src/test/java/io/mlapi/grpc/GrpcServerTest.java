@@ -509,13 +509,8 @@ class GrpcServerTest {
         Duration.ofSeconds(75), 1000L * MAX_BYTES), new InferenceService(repository, metrics, 100), metrics, Duration.ofMillis(20),
         () -> false)) {
       String before = metricsText();
-      Process curl = new ProcessBuilder("curl", "-s", "--http2-prior-knowledge", "-X", "POST", "-T", "-",
-          "-D", "-", "-o", "/dev/null", "-H", "content-type: application/grpc", "-H", "te: trailers",
-          "http://127.0.0.1:" + strict.port() + "/" + GrpcServer.SERVICE + "/ModelInfer").start();
+      Process curl = stalledCall(strict.port());
       try {
-        // A message of 1,000 bytes announced, 10 sent, and the input left open.
-        curl.getOutputStream().write(ByteBuffer.allocate(15).put((byte) 0).putInt(1000).array());
-        curl.getOutputStream().flush();
 
         String after = awaitMetric("status=\"DEADLINE_EXCEEDED\"");
 
@@ -626,10 +621,13 @@ class GrpcServerTest {
     }
   }
 
-  /** A ModelInfer call whose message's first bytes are sent, the rest never (curl, its input left open). */
+  /**
+   * A ModelInfer call whose message is announced as 1,000 bytes, 10 sent, the rest never (curl, its
+   * input left open); curl prints the response's headers and trailers once its input is closed.
+   */
   private static Process stalledCall(int port) throws IOException {
     Process curl = new ProcessBuilder("curl", "-s", "--http2-prior-knowledge", "-X", "POST", "-T", "-",
-        "-o", "/dev/null", "-H", "content-type: application/grpc", "-H", "te: trailers",
+        "-D", "-", "-o", "/dev/null", "-H", "content-type: application/grpc", "-H", "te: trailers",
         "http://127.0.0.1:" + port + "/" + GrpcServer.SERVICE + "/ModelInfer").start();
     curl.getOutputStream().write(ByteBuffer.allocate(15).put((byte) 0).putInt(1000).array());
     curl.getOutputStream().flush();
@@ -689,11 +687,9 @@ class GrpcServerTest {
 
   // ---- health, reflection, stopping ----
 
-  @Test
-  void health_watchOfAnUnknownService_staysOpenUntilTheServerStops_thenEnds() throws Exception {
-    BlockingQueue<ServingStatus> watched = new LinkedBlockingQueue<>();
-    CountDownLatch ended = new CountDownLatch(1);
-    HealthGrpc.newStub(channel).watch(HealthCheckRequest.newBuilder().setService("nope").build(),
+  /** Watches {@code service}'s health: each status sent goes to {@code watched}, the stream's end counts {@code ended} down. */
+  private void watch(String service, BlockingQueue<ServingStatus> watched, CountDownLatch ended) {
+    HealthGrpc.newStub(channel).watch(HealthCheckRequest.newBuilder().setService(service).build(),
         new StreamObserver<>() {
           @Override
           public void onNext(HealthCheckResponse response) {
@@ -708,6 +704,13 @@ class GrpcServerTest {
             ended.countDown();
           }
         });
+  }
+
+  @Test
+  void health_watchOfAnUnknownService_staysOpenUntilTheServerStops_thenEnds() throws Exception {
+    BlockingQueue<ServingStatus> watched = new LinkedBlockingQueue<>();
+    CountDownLatch ended = new CountDownLatch(1);
+    watch("nope", watched, ended);
     assertThat(watched.poll(30, TimeUnit.SECONDS)).isEqualTo(ServingStatus.SERVICE_UNKNOWN);
 
     server.shutdown();
@@ -720,18 +723,7 @@ class GrpcServerTest {
   void health_servingWhenReady_notServingFromTheMomentItDrains_unknownServicesNotFound() throws Exception {
     HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
     BlockingQueue<ServingStatus> watched = new LinkedBlockingQueue<>();
-    HealthGrpc.newStub(channel).watch(HealthCheckRequest.getDefaultInstance(), new StreamObserver<>() {
-      @Override
-      public void onNext(HealthCheckResponse response) {
-        watched.add(response.getStatus());
-      }
-
-      @Override
-      public void onError(Throwable t) {}
-
-      @Override
-      public void onCompleted() {}
-    });
+    watch("", watched, new CountDownLatch(1));
     assertThat(watched.poll(30, TimeUnit.SECONDS)).isEqualTo(ServingStatus.SERVING);
 
     assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(ServingStatus.SERVING);
