@@ -2,6 +2,9 @@ package io.mlapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +37,42 @@ class ServeProcessIT {
       assertThat(score.body()).isEqualTo("{\"score\":0.7}");
       assertThat(predict.body()).isEqualTo("{\"predictions\":[\"versicolor\"],\"model\":\"iris\",\"version\":\"1\"}");
       assertThat(Files.isSymbolicLink(models.resolve("iris"))).isTrue();
+    }
+  }
+
+  /**
+   * SIGTERM the moment the HTTP port accepts a connection, while the rest still starts (gRPC, hot
+   * reload, the models), as when Kubernetes cancels a rollout: a clean stop, exit 0. Before the
+   * handler was installed ahead of the servers, the JVM's own SIGTERM handling stopped the HTTP
+   * server under the feet of the startup code, which then reported an internal error.
+   */
+  @Test
+  void sigtermWhileStarting_stopsCleanly_exit0() throws Exception {
+    Files.createDirectories(dir.resolve("models"));
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    try (MlapiProcess mlapi = MlapiProcess.start(Map.of("MODEL_DIR", dir.resolve("models").toString()), "serve",
+        "--port", Integer.toString(port), "--grpc-port", "0", "--drain-delay", "0s")) {
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      while (!accepts(port)) {
+        assertThat(System.nanoTime() < deadline && mlapi.isAlive()).as("listening: %s", mlapi).isTrue();
+        MlapiProcess.sleep(Duration.ofMillis(2));
+      }
+      mlapi.terminate();
+
+      assertThat(mlapi.waitFor(Duration.ofMinutes(1))).as(mlapi.toString()).isZero();
+      assertThat(String.join("\n", mlapi.err())).doesNotContain("internal error");
+    }
+  }
+
+  private static boolean accepts(int port) {
+    try {
+      new Socket("127.0.0.1", port).close();
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 

@@ -58,6 +58,13 @@ final class Serving {
   private final PrintWriter out;
   private final PrintWriter err;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  /**
+   * What SIGTERM runs ({@link #stopOnSignals}), set once both servers are up. The handler is
+   * installed before either listens and waits for this: a SIGTERM in between (a rollout cancelled
+   * while the pod starts) then drains the new servers, where the JVM's own handling would have
+   * stopped them under the feet of the code still starting them.
+   */
+  private final CompletableFuture<Runnable> onTerm = new CompletableFuture<>();
 
   Serving(ServeSettings settings, Clock clock, PrintWriter out, PrintWriter err) {
     this.settings = settings;
@@ -74,6 +81,7 @@ final class Serving {
    * @throws io.mlapi.model.ModelPathException when the models' directory cannot be used as given
    */
   int run() throws InterruptedException {
+    boolean termHandled = TerminationSignal.onTerm(() -> onTerm.join().run());
     MlapiServer.checkCanListen(settings.server());
     MlapiServer.checkCanListen(settings.server().host(), settings.grpcPort(), GRPC_PORT_OPTION);
     Metrics metrics = new Metrics();
@@ -123,7 +131,7 @@ final class Serving {
       server.close();
       grpc.close();
     };
-    stopOnSignals(server, grpc, reload);
+    stopOnSignals(server, grpc, reload, termHandled);
     out.printf("mlapi listening on http://%s:%d%n", settings.server().host(), server.port());
     out.printf("mlapi gRPC listening on %s:%d%n", settings.server().host(), grpc.port());
     out.flush();
@@ -190,15 +198,17 @@ final class Serving {
    * SIGTERM drains ({@link MlapiServer#drainAndStop}) and then lets {@link #run} return 0;
    * SIGINT (Ctrl-C), or SIGTERM where it cannot be handled, stops at once, still letting
    * requests in flight finish.
+   *
+   * @param termHandled whether this JVM lets mlapi handle SIGTERM ({@link #onTerm})
    */
-  private void stopOnSignals(MlapiServer server, GrpcServer grpc, HotReload reload) {
+  private void stopOnSignals(MlapiServer server, GrpcServer grpc, HotReload reload, boolean termHandled) {
     Runnable stopReloading = () -> {
       if (reload != null) {
         reload.close();
       }
     };
     AtomicBoolean terminating = new AtomicBoolean();
-    boolean handled = TerminationSignal.onTerm(() -> {
+    onTerm.complete(() -> {
       if (terminating.getAndSet(true)) {
         return;
       }
@@ -217,7 +227,7 @@ final class Serving {
         stopped.countDown();
       }
     });
-    if (!handled) {
+    if (!termHandled) {
       LOG.warning("this JVM cannot handle SIGTERM itself: a stop signal stops the server without draining");
     }
     Runnable stop = () -> {
